@@ -1,0 +1,136 @@
+package hoadon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Code classifies an error once, where it is first understood, so that every
+// caller up the stack (handler, queue, workflow) decides the same way whether
+// to retry, re-login, slow down or give up.
+type Code string
+
+// Error codes. The comments say what a caller should do.
+const (
+	CodeInvalid        Code = "invalid"         // bad input: fix the request; never retried
+	CodeNotFound       Code = "not_found"       // no such thing; never retried
+	CodeConflict       Code = "conflict"        // state forbids it (already exists, already final)
+	CodeUnauthorized   Code = "unauthorized"    // caller not authenticated or not allowed
+	CodeWrongCaptcha   Code = "wrong_captcha"   // portal refused the captcha: retry with a new one
+	CodeBadCredentials Code = "bad_credentials" // portal refused the password: never retried (lock-out)
+	CodeLocked         Code = "account_locked"  // portal account locked: never retried
+	CodeSessionExpired Code = "session_expired" // portal token expired or rejected: log in again, then retry
+	CodeRateLimited    Code = "rate_limited"    // portal 429: slow down, retry after RetryAfter
+	CodeBlocked        Code = "blocked"         // portal firewall (403 or HTML reject): slow down, retry later
+	CodeNoDossier      Code = "no_dossier"      // invoice has no original XML on the portal: permanent
+	CodeBadData        Code = "bad_data"        // portal sent something unreadable (corrupt ZIP/XML): permanent for that item
+	CodeTransient      Code = "transient"       // 5xx, timeouts, connection errors: retry with backoff
+	CodeCancelled      Code = "cancelled"       // the import was cancelled
+	CodeInternal       Code = "internal"        // a bug or an unclassified failure
+)
+
+// Error is the project's one error type. Adapters wrap whatever they got in
+// an *Error with the right Code; everything above reads the Code only.
+type Error struct {
+	Code       Code
+	Message    string
+	RetryAfter time.Duration // set for CodeRateLimited/CodeBlocked when the server said how long
+	Err        error         // the underlying cause, if any
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an *Error with a formatted message. A %w verb in format
+// records the wrapped cause.
+func Errorf(code Code, format string, args ...any) *Error {
+	err := fmt.Errorf(format, args...)
+	return &Error{Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
+}
+
+// Wrap classifies err under code with a short context message. It returns nil
+// for a nil err.
+func Wrap(code Code, err error, msg string) error {
+	if err == nil {
+		return nil
+	}
+	return &Error{Code: code, Message: msg, Err: err}
+}
+
+// ErrorCode returns the code of the outermost *Error in err's chain;
+// context cancellation maps to CodeCancelled or CodeTransient, anything else
+// unclassified to CodeInternal.
+func ErrorCode(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return CodeCancelled
+	case errors.Is(err, context.DeadlineExceeded):
+		return CodeTransient
+	}
+	return CodeInternal
+}
+
+// ErrorRetryAfter returns the server-advised wait carried by err, or 0.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
+
+// Retryable reports whether repeating the same operation later may succeed.
+func Retryable(err error) bool {
+	switch ErrorCode(err) {
+	case CodeWrongCaptcha, CodeSessionExpired, CodeRateLimited, CodeBlocked, CodeTransient:
+		return true
+	}
+	return false
+}
+
+// HTTPStatus maps a code to the status our own handlers answer with. Cloud
+// Tasks and Workflows retry 429 and 5xx and give up on other 4xx, so this one
+// table decides what the infrastructure retries.
+func HTTPStatus(code Code) int {
+	switch code {
+	case "":
+		return http.StatusOK
+	case CodeInvalid, CodeBadData:
+		return http.StatusBadRequest
+	case CodeNotFound:
+		return http.StatusNotFound
+	case CodeConflict:
+		return http.StatusConflict
+	case CodeUnauthorized:
+		return http.StatusUnauthorized
+	case CodeBadCredentials, CodeLocked:
+		return http.StatusForbidden
+	case CodeNoDossier:
+		return http.StatusGone
+	case CodeRateLimited, CodeBlocked:
+		return http.StatusTooManyRequests
+	case CodeWrongCaptcha, CodeSessionExpired, CodeTransient:
+		return http.StatusServiceUnavailable
+	case CodeCancelled:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
