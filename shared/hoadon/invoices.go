@@ -57,6 +57,11 @@ type Counts struct {
 	PerFlow map[Flow]map[InvoiceStatus]int `json:"by_flow"`
 }
 
+// NewCounts returns empty counts ready for Add.
+func NewCounts() Counts {
+	return Counts{Status: map[InvoiceStatus]int{}, PerFlow: map[Flow]map[InvoiceStatus]int{}}
+}
+
 // Pending is the number of invoices not yet in a final status.
 func (c Counts) Pending() int {
 	return c.Status[StatusDiscovered] + c.Status[StatusDownloading]
@@ -65,8 +70,7 @@ func (c Counts) Pending() int {
 // Add records n invoices of a flow in a status.
 func (c *Counts) Add(f Flow, s InvoiceStatus, n int) {
 	if c.Status == nil {
-		c.Status = map[InvoiceStatus]int{}
-		c.PerFlow = map[Flow]map[InvoiceStatus]int{}
+		*c = NewCounts()
 	}
 	if c.PerFlow[f] == nil {
 		c.PerFlow[f] = map[InvoiceStatus]int{}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/api/iterator"
+)
+
+// OutboxEvent is an event to deliver, written in the same transaction as the
+// state change it reports. Data is the complete CloudEvent in structured JSON
+// form; the store does not look inside.
+type OutboxEvent struct {
+	ID   string `firestore:"id"`
+	Type string `firestore:"type"`
+	Data []byte `firestore:"data"`
+}
+
+// outboxDoc is the stored form of an OutboxEvent.
+type outboxDoc struct {
+	OutboxEvent
+	ImportID  string               `firestore:"import_id"`
+	CreatedAt time.Time            `firestore:"created_at"`
+	Delivered map[string]time.Time `firestore:"delivered"` // subscriber id → time
+	Done      bool                 `firestore:"done"`
+}
+
+// putEvents writes events in tx; an event id that already exists is left as
+// it is (event ids are deterministic, so that means it was written before).
+func (s *Store) putEvents(tx *firestore.Transaction, importID string, evs []OutboxEvent) error {
+	for _, ev := range evs {
+		d := outboxDoc{OutboxEvent: ev, ImportID: importID, CreatedAt: s.now(), Delivered: map[string]time.Time{}}
+		if err := tx.Set(s.fs.Collection(colOutbox).Doc(ev.ID), d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Event returns one outbox event and the subscribers it reached.
+func (s *Store) Event(ctx context.Context, id string) (OutboxEvent, map[string]time.Time, error) {
+	snap, err := s.fs.Collection(colOutbox).Doc(id).Get(ctx)
+	if err != nil {
+		return OutboxEvent{}, nil, classify("Event", err)
+	}
+	var d outboxDoc
+	if err := snap.DataTo(&d); err != nil {
+		return OutboxEvent{}, nil, classify("Event", err)
+	}
+	return d.OutboxEvent, d.Delivered, nil
+}
+
+// MarkDelivered records that subscriber received event id; when every one of
+// subscribers has it, the event is done and leaves the pending list.
+func (s *Store) MarkDelivered(ctx context.Context, id, subscriber string, subscribers []string) error {
+	ref := s.fs.Collection(colOutbox).Doc(id)
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		snap, err := tx.Get(ref)
+		if err != nil {
+			return err
+		}
+		var d outboxDoc
+		if err := snap.DataTo(&d); err != nil {
+			return err
+		}
+		if d.Delivered == nil {
+			d.Delivered = map[string]time.Time{}
+		}
+		if _, ok := d.Delivered[subscriber]; !ok {
+			d.Delivered[subscriber] = s.now()
+		}
+		done := true
+		for _, sub := range subscribers {
+			if _, ok := d.Delivered[sub]; !ok {
+				done = false
+			}
+		}
+		return tx.Update(ref, []firestore.Update{{Path: "delivered", Value: d.Delivered}, {Path: "done", Value: done}})
+	})
+	return classify("MarkDelivered", err)
+}
+
+// PendingEvents lists up to limit undelivered events created before
+// olderThan, oldest first, so a sweeper can enqueue their delivery again after
+// a crash between commit and enqueue.
+func (s *Store) PendingEvents(ctx context.Context, olderThan time.Time, limit int) ([]OutboxEvent, error) {
+	it := s.fs.Collection(colOutbox).Where("done", "==", false).Where("created_at", "<", olderThan).
+		OrderBy("created_at", firestore.Asc).Limit(limit).Documents(ctx)
+	defer it.Stop()
+	var out []OutboxEvent
+	for {
+		snap, err := it.Next()
+		if err == iterator.Done {
+			return out, nil
+		}
+		if err != nil {
+			return nil, classify("PendingEvents", err)
+		}
+		var d outboxDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, classify("PendingEvents", err)
+		}
+		out = append(out, d.OutboxEvent)
+	}
+}
+
+// ImportEvents lists the events of one import in creation order.
+func (s *Store) ImportEvents(ctx context.Context, importID string) ([]OutboxEvent, error) {
+	it := s.fs.Collection(colOutbox).Where("import_id", "==", importID).OrderBy("created_at", firestore.Asc).Documents(ctx)
+	defer it.Stop()
+	var out []OutboxEvent
+	for {
+		snap, err := it.Next()
+		if err == iterator.Done {
+			return out, nil
+		}
+		if err != nil {
+			return nil, classify("ImportEvents", err)
+		}
+		var d outboxDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, classify("ImportEvents", err)
+		}
+		out = append(out, d.OutboxEvent)
+	}
+}

@@ -1,0 +1,119 @@
+// Package store keeps the facts of every import in Firestore: imports, the
+// invoices of each import keyed by their natural key, the per-company
+// registry of stored invoices, sealed credentials and portal sessions, the
+// event outbox and the adaptive-rate state of each company.
+//
+// Every state change is a transaction that moves a document from one status
+// to the next exactly once, updates the progress counters and writes the
+// events that report it, so a request that arrives twice, or after a crash,
+// changes nothing the second time. Progress is kept in a few counter shards
+// per import rather than one hot document: Firestore sustains about one write
+// per second on a single document.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
+)
+
+// Collection names.
+const (
+	colImports     = "imports"
+	colInvoices    = "invoices" // subcollection of an import
+	colShards      = "shards"   // subcollection of an import
+	colActive      = "active"
+	colIdempotency = "idempotency"
+	colRegistry    = "registry" // registry/{mst}/invoices/{id}
+	colCredentials = "credentials"
+	colSessions    = "sessions"
+	colOutbox      = "outbox"
+	colRates       = "rates"
+)
+
+// DefaultShards is the number of counter shards per import: enough for the
+// handful of concurrent downloads a company queue allows, few enough that a
+// status read is one small query.
+const DefaultShards = 8
+
+// Store is the Firestore-backed store. It is safe for concurrent use.
+type Store struct {
+	fs     *firestore.Client
+	shards int
+	now    func() time.Time
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock replaces time.Now, for tests.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithShards sets the number of counter shards of new imports.
+func WithShards(n int) Option { return func(s *Store) { s.shards = max(1, n) } }
+
+// New returns a Store on a Firestore client.
+func New(fs *firestore.Client, opts ...Option) *Store {
+	s := &Store{fs: fs, shards: DefaultShards, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Client returns the underlying Firestore client.
+func (s *Store) Client() *firestore.Client { return s.fs }
+
+func (s *Store) importRef(id string) *firestore.DocumentRef {
+	return s.fs.Collection(colImports).Doc(id)
+}
+
+func (s *Store) invoiceRef(importID, invoiceID string) *firestore.DocumentRef {
+	return s.importRef(importID).Collection(colInvoices).Doc(invoiceID)
+}
+
+func (s *Store) registryRef(company, invoiceID string) *firestore.DocumentRef {
+	return s.fs.Collection(colRegistry).Doc(company).Collection(colInvoices).Doc(invoiceID)
+}
+
+func (s *Store) shardRef(importID, invoiceID string) *firestore.DocumentRef {
+	h := fnv.New32a()
+	h.Write([]byte(invoiceID))
+	n := int(h.Sum32() % uint32(s.shards))
+	return s.importRef(importID).Collection(colShards).Doc(fmt.Sprintf("s%02d", n))
+}
+
+// notFound reports whether err is Firestore's NotFound.
+func notFound(err error) bool { return status.Code(err) == codes.NotFound }
+
+// classify turns a Firestore error into the project's taxonomy: contention
+// and unavailability are transient, everything else internal.
+func classify(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var he *hoadon.Error
+	if errors.As(err, &he) {
+		return err
+	}
+	switch status.Code(err) {
+	case codes.Aborted, codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted:
+		return hoadon.Wrap(hoadon.CodeTransient, err, "store."+op)
+	case codes.Canceled:
+		return hoadon.Wrap(hoadon.CodeCancelled, err, "store."+op)
+	case codes.NotFound:
+		return hoadon.Wrap(hoadon.CodeNotFound, err, "store."+op)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return hoadon.Wrap(hoadon.CodeTransient, err, "store."+op)
+	}
+	return hoadon.Wrap(hoadon.CodeInternal, err, "store."+op)
+}

@@ -1,0 +1,327 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
+)
+
+func TestMain(m *testing.M) { firestoretest.Main(m) }
+
+const company = "0100109106"
+
+func newStore(t *testing.T) *store.Store {
+	t.Helper()
+	return store.New(firestoretest.Client(t), store.WithShards(4))
+}
+
+func params(from, to string) hoadon.ImportParams {
+	return hoadon.ImportParams{
+		TaskType: hoadon.TaskTypeInvoiceImport, CompanyID: company, Username: company,
+		From: from, To: to, Flows: hoadon.AllFlows,
+	}
+}
+
+func create(t *testing.T, s *store.Store, id string, p hoadon.ImportParams, idem string) (hoadon.Import, bool) {
+	t.Helper()
+	imp, created, err := s.CreateImport(context.Background(), store.CreateRequest{
+		Import:         hoadon.Import{ID: id, Params: p, State: hoadon.ImportPending, CreatedAt: time.Now()},
+		SealedPassword: "v1:sealed",
+		IdempotencyKey: idem,
+		Events: func(imp hoadon.Import) ([]store.OutboxEvent, error) {
+			return []store.OutboxEvent{{ID: "started-" + imp.ID, Type: "vn.hoadon.import.started", Data: []byte(`{}`)}}, nil
+		},
+	})
+	if err != nil {
+		t.Fatalf("CreateImport(%s): %v", id, err)
+	}
+	return imp, created
+}
+
+func TestCreateImportReturnsLiveImportForSameParams(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	a, created := create(t, s, "imp-a", params("2026-01-01", "2026-02-28"), "")
+	if !created || a.ID != "imp-a" {
+		t.Fatalf("first create = %s, created %v", a.ID, created)
+	}
+	b, created := create(t, s, "imp-b", params("2026-01-01", "2026-02-28"), "")
+	if created || b.ID != "imp-a" {
+		t.Fatalf("same params while live = %s, created %v; want imp-a, false", b.ID, created)
+	}
+	c, created := create(t, s, "imp-c", params("2026-03-01", "2026-03-31"), "")
+	if !created || c.ID != "imp-c" {
+		t.Fatalf("other params = %s, created %v", c.ID, created)
+	}
+	if _, changed, err := s.Finish(ctx, "imp-a", hoadon.ImportCompleted, "", nil); err != nil || !changed {
+		t.Fatalf("Finish = %v, %v", changed, err)
+	}
+	if _, changed, _ := s.Finish(ctx, "imp-a", hoadon.ImportFailed, "late", nil); changed {
+		t.Error("second Finish changed a final import")
+	}
+	d, created := create(t, s, "imp-d", params("2026-01-01", "2026-02-28"), "")
+	if !created || d.ID != "imp-d" {
+		t.Fatalf("same params after finish = %s, created %v; want a new import", d.ID, created)
+	}
+	evs, err := s.ImportEvents(ctx, "imp-a")
+	if err != nil || len(evs) != 1 {
+		t.Errorf("events of imp-a = %v, %v; want exactly the started event", evs, err)
+	}
+	user, sealed, err := s.Credentials(ctx, company)
+	if err != nil || user != company || sealed != "v1:sealed" {
+		t.Errorf("Credentials = %q %q %v", user, sealed, err)
+	}
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	a, _ := create(t, s, "imp-1", params("2026-01-01", "2026-01-31"), "key-1")
+	if _, _, err := s.Finish(ctx, a.ID, hoadon.ImportCompleted, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	// The same key returns the same import even after it finished.
+	b, created := create(t, s, "imp-2", params("2026-01-01", "2026-01-31"), "key-1")
+	if created || b.ID != "imp-1" {
+		t.Errorf("replayed key = %s, created %v; want imp-1", b.ID, created)
+	}
+	_, _, err := s.CreateImport(ctx, store.CreateRequest{
+		Import:         hoadon.Import{ID: "imp-3", Params: params("2026-02-01", "2026-02-28"), State: hoadon.ImportPending},
+		IdempotencyKey: "key-1",
+	})
+	if hoadon.ErrorCode(err) != hoadon.CodeConflict {
+		t.Errorf("key reused with other params: err = %v, want conflict", err)
+	}
+}
+
+func invoice(n int, flow hoadon.Flow) hoadon.Invoice {
+	k := hoadon.InvoiceKey{NBMST: company, KHMSHDon: 1, KHHDon: "C26TAA", SHDon: int64(n)}
+	return hoadon.Invoice{ID: k.ID(company, flow.Direction()), Key: k, Flow: flow, Date: "2026-01-02"}
+}
+
+func TestInvoiceLifecycleAndCounts(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	create(t, s, "imp", params("2026-01-01", "2026-01-31"), "")
+	var invs []hoadon.Invoice
+	for i := 1; i <= 130; i++ { // more than one transaction batch
+		invs = append(invs, invoice(i, hoadon.FlowSoldEInvoice))
+	}
+	pending, err := s.AddDiscovered(ctx, "imp", company, false, invs)
+	if err != nil || len(pending) != 130 {
+		t.Fatalf("AddDiscovered = %d pending, %v", len(pending), err)
+	}
+	// Discovery repeated (a workflow retry): nothing new, all still pending.
+	pending, err = s.AddDiscovered(ctx, "imp", company, false, invs)
+	if err != nil || len(pending) != 130 {
+		t.Fatalf("repeated AddDiscovered = %d pending, %v", len(pending), err)
+	}
+	outcomes := []hoadon.InvoiceStatus{hoadon.StatusStored, hoadon.StatusUnavailable, hoadon.StatusFailed}
+	for i, inv := range invs[:30] {
+		if _, ok, err := s.BeginDownload(ctx, "imp", inv.ID); err != nil || !ok {
+			t.Fatalf("BeginDownload: %v %v", ok, err)
+		}
+		st := outcomes[i%3]
+		_, changed, err := s.CompleteDownload(ctx, "imp", inv.ID, store.Outcome{Status: st, SHA256: "abc"}, func(inv hoadon.Invoice) ([]store.OutboxEvent, error) {
+			return []store.OutboxEvent{{ID: "ev-" + inv.ID, Type: "vn.hoadon.invoice." + string(inv.Status)}}, nil
+		})
+		if err != nil || !changed {
+			t.Fatalf("CompleteDownload: %v %v", changed, err)
+		}
+	}
+	if _, ok, _ := s.BeginDownload(ctx, "imp", invs[0].ID); ok {
+		t.Error("BeginDownload of a stored invoice said proceed")
+	}
+	c, err := s.Counts(ctx, "imp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[hoadon.InvoiceStatus]int{hoadon.StatusDiscovered: 100, hoadon.StatusStored: 10, hoadon.StatusUnavailable: 10, hoadon.StatusFailed: 10}
+	for st, n := range want {
+		if c.Status[st] != n {
+			t.Errorf("count %s = %d, want %d (all: %v)", st, c.Status[st], n, c.Status)
+		}
+	}
+	if c.Status[hoadon.StatusDownloading] != 0 || c.Total != 130 || c.Pending() != 100 {
+		t.Errorf("downloading %d total %d pending %d", c.Status[hoadon.StatusDownloading], c.Total, c.Pending())
+	}
+	if c.PerFlow[hoadon.FlowSoldEInvoice][hoadon.StatusStored] != 10 {
+		t.Errorf("per flow = %v", c.PerFlow)
+	}
+	evs, _ := s.ImportEvents(ctx, "imp")
+	if len(evs) != 31 { // started + 30 outcomes
+		t.Errorf("events = %d, want 31", len(evs))
+	}
+}
+
+func TestRegistrySkipsAndForce(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	create(t, s, "first", params("2026-01-01", "2026-01-31"), "")
+	inv := invoice(7, hoadon.FlowPurchaseEInvoice)
+	if _, err := s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{inv}); err != nil {
+		t.Fatal(err)
+	}
+	s.BeginDownload(ctx, "first", inv.ID)
+	if _, _, err := s.CompleteDownload(ctx, "first", inv.ID, store.Outcome{Status: hoadon.StatusStored}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id          string
+		force       bool
+		wantPending int
+		want        hoadon.InvoiceStatus
+	}{{"second", false, 0, hoadon.StatusSkipped}, {"forced", true, 1, hoadon.StatusDiscovered}} {
+		p := params("2026-01-01", "2026-01-31")
+		p.Force = tc.force
+		create(t, s, tc.id, p, "")
+		pending, err := s.AddDiscovered(ctx, tc.id, company, tc.force, []hoadon.Invoice{inv})
+		if err != nil || len(pending) != tc.wantPending {
+			t.Fatalf("%s: pending %d, %v", tc.id, len(pending), err)
+		}
+		got, err := s.Invoice(ctx, tc.id, inv.ID)
+		if err != nil || got.Status != tc.want {
+			t.Errorf("%s: status %s, %v; want %s", tc.id, got.Status, err, tc.want)
+		}
+	}
+}
+
+func TestConcurrentCompleteChangesOnce(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	create(t, s, "imp", params("2026-01-01", "2026-01-31"), "")
+	inv := invoice(1, hoadon.FlowSoldEInvoice)
+	s.AddDiscovered(ctx, "imp", company, false, []hoadon.Invoice{inv})
+	// Three deliveries of the same task all start before any finishes.
+	for i := 0; i < 3; i++ {
+		if _, ok, err := s.BeginDownload(ctx, "imp", inv.ID); err != nil || !ok {
+			t.Fatalf("BeginDownload %d: %v %v", i, ok, err)
+		}
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	changed := 0
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, ok, err := s.CompleteDownload(ctx, "imp", inv.ID, store.Outcome{Status: hoadon.StatusStored}, nil)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				changed++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	c, _ := s.Counts(ctx, "imp")
+	if changed != 1 || c.Status[hoadon.StatusStored] != 1 || c.Total != 1 {
+		t.Errorf("changed %d times; counts %v", changed, c.Status)
+	}
+	got, _ := s.Invoice(ctx, "imp", inv.ID)
+	if got.Attempts != 3 {
+		t.Errorf("attempts = %d, want 3", got.Attempts)
+	}
+}
+
+func TestLoginIsSingleFlight(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	_, ok, err := s.AcquireLogin(ctx, company, "a", 0, time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("a: %v %v", ok, err)
+	}
+	if _, ok, _ := s.AcquireLogin(ctx, company, "b", 0, time.Minute); ok {
+		t.Fatal("b acquired a held lease")
+	}
+	if _, err := s.SaveSession(ctx, company, "b", "tok", time.Now().Add(time.Hour)); hoadon.ErrorCode(err) != hoadon.CodeConflict {
+		t.Errorf("SaveSession by non-holder: %v", err)
+	}
+	ss, err := s.SaveSession(ctx, company, "a", "tok", time.Now().Add(time.Hour))
+	if err != nil || ss.Generation != 1 {
+		t.Fatalf("SaveSession = %+v, %v", ss, err)
+	}
+	got, ok, _ := s.AcquireLogin(ctx, company, "b", 0, time.Minute)
+	if ok || got.SealedToken != "tok" {
+		t.Errorf("b after save: acquired %v token %q; want the saved session", ok, got.SealedToken)
+	}
+	// b found the token rejected (generation 1): it may log in again.
+	if _, ok, _ := s.AcquireLogin(ctx, company, "b", 1, time.Minute); !ok {
+		t.Error("b could not replace a stale generation")
+	}
+	if err := s.ReleaseLogin(ctx, company, "b", hoadon.CodeBadCredentials, "wrong password"); err != nil {
+		t.Fatal(err)
+	}
+	ss, _ = s.Session(ctx, company)
+	if ss.FailCode != string(hoadon.CodeBadCredentials) || ss.LeaseHolder != "" {
+		t.Errorf("after release: %+v", ss)
+	}
+	if err := s.InvalidateSession(ctx, company, 1); err != nil {
+		t.Fatal(err)
+	}
+	if ss, _ = s.Session(ctx, company); ss.SealedToken != "" {
+		t.Error("InvalidateSession kept the token")
+	}
+}
+
+func TestOutboxPendingAndDelivered(t *testing.T) {
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	s := store.New(firestoretest.Client(t), store.WithClock(func() time.Time { return now }))
+	ctx := context.Background()
+	create(t, s, "imp", params("2026-01-01", "2026-01-31"), "")
+	subs := []string{"s1", "s2"}
+	later := now.Add(time.Second)
+	ev, _ := s.PendingEvents(ctx, later, 10)
+	if len(ev) != 1 {
+		t.Fatalf("pending = %d", len(ev))
+	}
+	s.MarkDelivered(ctx, ev[0].ID, "s1", subs)
+	if ev, _ := s.PendingEvents(ctx, later, 10); len(ev) != 1 {
+		t.Error("event left pending list after one of two subscribers")
+	}
+	s.MarkDelivered(ctx, ev[0].ID, "s2", subs)
+	if ev, _ := s.PendingEvents(ctx, later, 10); len(ev) != 0 {
+		t.Error("delivered event still pending")
+	}
+	_, delivered, err := s.Event(ctx, ev[0].ID)
+	if err != nil || len(delivered) != 2 {
+		t.Errorf("delivered = %v, %v", delivered, err)
+	}
+}
+
+func TestStaleAndRates(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	now := t0
+	s := store.New(firestoretest.Client(t), store.WithClock(func() time.Time { return now }))
+	ctx := context.Background()
+	create(t, s, "imp", params("2026-01-01", "2026-01-31"), "")
+	var invs []hoadon.Invoice
+	for i := 0; i < 5; i++ {
+		invs = append(invs, invoice(i, hoadon.FlowSoldEInvoice))
+	}
+	s.AddDiscovered(ctx, "imp", company, false, invs)
+	now = t0.Add(time.Hour)
+	s.BeginDownload(ctx, "imp", invs[0].ID) // touched now: not stale
+	stale, err := s.Stale(ctx, "imp", t0.Add(time.Minute), 10)
+	if err != nil || len(stale) != 4 {
+		t.Errorf("Stale = %d, %v; want 4", len(stale), err)
+	}
+	st, changed, err := s.UpdateRate(ctx, company, func(r *store.RateState) bool {
+		if r.Rate == 0 {
+			r.Rate = 5
+		}
+		r.Rate /= 2
+		return true
+	})
+	if err != nil || !changed || st.Rate != 2.5 {
+		t.Errorf("UpdateRate = %+v %v %v", st, changed, err)
+	}
+	if diff := cmp.Diff(fmt.Sprint(2.5), fmt.Sprint(st.Rate)); diff != "" {
+		t.Error(diff)
+	}
+}
