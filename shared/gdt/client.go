@@ -40,23 +40,23 @@ const (
 
 // Defaults for the zero values of Config.
 const (
-	DefaultTimeout         = 60 * time.Second  // lists, detail, login
-	DefaultExportTimeout   = 120 * time.Second // ZIP downloads are slower
-	DefaultPageSize        = 50                // the portal's maximum
-	DefaultMaxPages        = 2000              // per window and pass: 100k rows
-	DefaultMaxZIPBytes     = 32 << 20          // compressed download
-	DefaultMaxUnzipped     = 64 << 20          // sum of all entries
-	DefaultRateLimitWait   = 15 * time.Second  // 429 without Retry-After
-	maxJSONBytes           = 32 << 20          // a list page or detail body
-	maxErrorMessageRunes   = 300
-	defaultMaxZIPEntries   = 64
-	defaultSort            = "tdlap:desc"
-	listEndPointHeader     = "/tra-cuu/tra-cuu-hoa-don"
-	defaultEndPointHeader  = "/"
-	defaultAcceptJSON      = "application/json, text/plain, */*"
-	defaultAcceptZIP       = "application/zip, application/octet-stream, */*"
-	defaultAcceptLanguage  = "vi"
-	requestIDHeader        = "request-id"
+	DefaultTimeout        = 60 * time.Second  // lists, detail, login
+	DefaultExportTimeout  = 120 * time.Second // ZIP downloads are slower
+	DefaultPageSize       = 50                // the portal's maximum
+	DefaultMaxPages       = 2000              // per window and pass: 100k rows
+	DefaultMaxZIPBytes    = 32 << 20          // compressed download
+	DefaultMaxUnzipped    = 64 << 20          // sum of all entries
+	DefaultRateLimitWait  = 15 * time.Second  // 429 without Retry-After
+	maxJSONBytes          = 32 << 20          // a list page or detail body
+	maxErrorMessageRunes  = 300
+	defaultMaxZIPEntries  = 64
+	defaultSort           = "tdlap:desc"
+	listEndPointHeader    = "/tra-cuu/tra-cuu-hoa-don"
+	defaultEndPointHeader = "/"
+	defaultAcceptJSON     = "application/json, text/plain, */*"
+	defaultAcceptZIP      = "application/zip, application/octet-stream, */*"
+	defaultAcceptLanguage = "vi"
+	requestIDHeader       = "request-id"
 )
 
 // Config configures a Client. The zero value talks to the real portal with
