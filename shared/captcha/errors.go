@@ -1,0 +1,63 @@
+package captcha
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
+)
+
+// Sentinel errors. Every error this package returns is a *hoadon.Error whose
+// chain contains one of these, so callers can both read the hoadon Code and
+// test the exact cause with errors.Is.
+var (
+	// ErrUnknownGlyph: a glyph's signature is not in the table. This is the
+	// only class a Chain falls back on; the error is an *UnknownGlyphError
+	// (hoadon.CodeBadData).
+	ErrUnknownGlyph = errors.New("unknown captcha glyph")
+	// ErrMalformed: the SVG is not shaped like a portal captcha (not XML, no
+	// <svg> root, wrong number of glyph paths, unreadable path data);
+	// hoadon.CodeBadData.
+	ErrMalformed = errors.New("malformed captcha svg")
+	// ErrInvalidAnswer: an answer (from Gemini, Learn or a user) is not six
+	// characters of the Alphabet; hoadon.CodeInvalid or CodeBadData.
+	ErrInvalidAnswer = errors.New("invalid captcha answer")
+	// ErrConflict: a learned or imported signature contradicts the table
+	// (one signature, two characters); hoadon.CodeConflict.
+	ErrConflict = errors.New("captcha signature conflict")
+)
+
+// GlyphSignature identifies one glyph that the table could not map.
+type GlyphSignature struct {
+	Position  int    // 1-based, left to right
+	Signature string // run-length command signature, e.g. "MQ5ZMQ13Z"
+}
+
+// UnknownGlyphError says which glyphs of a captcha the table does not know,
+// so an operator can label them (or Learn can add them after a login).
+type UnknownGlyphError struct {
+	Glyphs []GlyphSignature
+}
+
+// Error implements error.
+func (e *UnknownGlyphError) Error() string {
+	parts := make([]string, len(e.Glyphs))
+	for i, g := range e.Glyphs {
+		parts[i] = fmt.Sprintf("position %d signature %s", g.Position, g.Signature)
+	}
+	return "captcha: unknown glyph at " + strings.Join(parts, ", ")
+}
+
+// Is makes errors.Is(err, ErrUnknownGlyph) true.
+func (e *UnknownGlyphError) Is(target error) bool { return target == ErrUnknownGlyph }
+
+// malformed classifies a structural problem of the SVG found by the parser.
+func malformed(err error) error {
+	return hoadon.Errorf(hoadon.CodeBadData, "captcha: %v: %w", err, ErrMalformed)
+}
+
+// conflict reports a signature that would map to two characters.
+func conflict(sig string, have, want byte) error {
+	return hoadon.Errorf(hoadon.CodeConflict, "captcha: signature %s is %q in the table but the answer says %q: %w", sig, have, want, ErrConflict)
+}
