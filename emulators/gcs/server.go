@@ -1,0 +1,127 @@
+package gcs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"cloud.google.com/go/storage"
+	"github.com/fsouza/fake-gcs-server/fakestorage"
+	"google.golang.org/api/option"
+)
+
+// Options configures Start.
+type Options struct {
+	// Addr is host:port to listen on; empty means 127.0.0.1 on a free port.
+	Addr string
+	// Buckets are created empty at start, so the code under test finds them as it would in a
+	// provisioned project.
+	Buckets []string
+}
+
+// Server is a running fake GCS. Close it when done.
+type Server struct {
+	fake *fakestorage.Server
+	lis  net.Listener
+	http *http.Server
+	url  string
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start listens on opts.Addr, creates opts.Buckets and serves until Close.
+func Start(opts Options) (*Server, error) {
+	for _, b := range opts.Buckets {
+		if err := ValidateBucketName(b); err != nil {
+			return nil, fmt.Errorf("gcs.Start: %w", err)
+		}
+	}
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("gcs.Start: listen %s: %w", addr, err)
+	}
+	url := "http://" + lis.Addr().String()
+	fake, err := fakestorage.NewServerWithOptions(fakestorage.Options{
+		NoListener:  true, // we serve its handler on our own listener, so Addr is honoured exactly
+		Scheme:      "http",
+		ExternalURL: url, // Location of resumable uploads must point back here
+		// Path-style XML reads (GET /bucket/object, what the storage client's readers send)
+		// are routed only for requests addressed to the public host.
+		PublicHost: lis.Addr().String(),
+		Writer:     io.Discard,
+	})
+	if err != nil {
+		lis.Close()
+		return nil, fmt.Errorf("gcs.Start: %w", err)
+	}
+	s := &Server{fake: fake, lis: lis, url: url,
+		http: &http.Server{Handler: fake.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}}
+	go func() { _ = s.http.Serve(lis) }()
+	for _, b := range opts.Buckets {
+		fake.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: b})
+	}
+	return s, nil
+}
+
+// URL returns the server's base URL (http://host:port).
+func (s *Server) URL() string { return s.url }
+
+// Host returns host:port, the value for STORAGE_EMULATOR_HOST.
+func (s *Server) Host() string { return s.lis.Addr().String() }
+
+// Client returns an official storage client talking to this server without credentials.
+// The caller closes it.
+func (s *Server) Client(ctx context.Context) (*storage.Client, error) {
+	return NewClient(ctx, s.Host())
+}
+
+// CreateBucket creates an empty bucket (a no-op if it exists), for tests that need one more
+// bucket than Options.Buckets named.
+func (s *Server) CreateBucket(name string) error {
+	if err := ValidateBucketName(name); err != nil {
+		return fmt.Errorf("gcs.CreateBucket: %w", err)
+	}
+	s.fake.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: name})
+	return nil
+}
+
+// Close stops the listener and every open connection; the port is free when it returns.
+// Close is idempotent.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		err := s.http.Close()
+		if errors.Is(err, net.ErrClosed) {
+			err = nil
+		}
+		s.fake.Stop()
+		if err != nil {
+			s.closeErr = fmt.Errorf("gcs.Close: %w", err)
+		}
+	})
+	return s.closeErr
+}
+
+// NewClient returns an official storage client for the fake GCS at host (host:port), without
+// reading or changing STORAGE_EMULATOR_HOST.
+func NewClient(ctx context.Context, host string) (*storage.Client, error) {
+	if host == "" {
+		return nil, errors.New("gcs.NewClient: empty host")
+	}
+	c, err := storage.NewClient(ctx,
+		option.WithEndpoint("http://"+host+"/storage/v1/"),
+		option.WithoutAuthentication())
+	if err != nil {
+		return nil, fmt.Errorf("gcs.NewClient %s: %w", host, err)
+	}
+	return c, nil
+}
