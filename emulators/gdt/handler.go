@@ -1,0 +1,173 @@
+package gdt
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strings"
+)
+
+// statusRecorder remembers the status for the request counters.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (s *Simulator) routes() http.Handler { return http.HandlerFunc(s.serve) }
+
+// portalPath strips the current layout's /api prefix; the legacy layout
+// has none.
+func portalPath(p string) string {
+	if strings.HasPrefix(p, "/api/") {
+		return p[4:]
+	}
+	return p
+}
+
+// serve is the single entry point: simulator endpoints, then the portal's
+// front (down, dropped connections, WAF), then the backend routes.
+func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
+	p := portalPath(r.URL.Path)
+	if strings.HasPrefix(p, "/_sim/") {
+		s.serveTruth(w, r, p)
+		return
+	}
+	f := s.faults()
+	endpoint := endpointName(p)
+	if f.DropShare > 0 && rand.Float64() < f.DropShare {
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+			s.stats.add(endpoint, 0)
+			return
+		}
+	}
+	rec := &statusRecorder{ResponseWriter: w}
+	defer func() { s.stats.add(endpoint, rec.status) }()
+	switch {
+	case f.Down:
+		rec.Header().Set("Content-Type", "text/html; charset=utf-8")
+		rec.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = rec.Write([]byte("<html><body><h1>503 Service Unavailable</h1>No server is available to handle this request.</body></html>"))
+	case s.opts.RequireRequestID && !validRequestID(r.Header.Get("request-id")):
+		s.wafReject(rec)
+	case p == "/captcha":
+		sleep(r, s.opts.Latency)
+		s.handleCaptcha(rec, r)
+	case p == "/security-taxpayer/authenticate":
+		sleep(r, s.opts.Latency)
+		s.handleAuthenticate(rec, r)
+	default:
+		s.serveData(rec, r, p)
+	}
+}
+
+// endpointName is the counter name: known routes by path, others "other".
+func endpointName(p string) string {
+	switch p {
+	case "/captcha", "/security-taxpayer/authenticate", "/security-taxpayer/profile":
+		return p
+	}
+	if fam, op, ok := dataRoute(p); ok {
+		return "/" + fam + "/invoices/" + op
+	}
+	return "other"
+}
+
+// dataRoute splits "/{query|sco-query}/invoices/{op}".
+func dataRoute(p string) (family, op string, ok bool) {
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	if len(parts) != 3 || parts[1] != "invoices" || (parts[0] != "query" && parts[0] != "sco-query") {
+		return "", "", false
+	}
+	switch parts[2] {
+	case "sold", "purchase", "detail", "export-xml":
+		return parts[0], parts[2], true
+	}
+	return "", "", false
+}
+
+// serveData handles authenticated endpoints: token, limits, latency,
+// injected 5xx, then the endpoint itself.
+func (s *Simulator) serveData(w http.ResponseWriter, r *http.Request, p string) {
+	family, op, ok := dataRoute(p)
+	backend := "/invoices/" + op
+	if !ok && p != "/security-taxpayer/profile" {
+		s.springFail(w, r, http.StatusNotFound, p, "No handler found for "+r.Method+" "+p)
+		return
+	}
+	if !ok {
+		backend = "/profile"
+	}
+	if r.Method != http.MethodGet {
+		s.springFail(w, r, http.StatusMethodNotAllowed, backend, "Request method '"+r.Method+"' not supported")
+		return
+	}
+	acc := s.authorise(r)
+	if acc == nil {
+		s.springFail(w, r, http.StatusUnauthorized, backend, msgUnauth)
+		return
+	}
+	release, retry, admitted := s.admit(acc)
+	if !admitted {
+		s.tooMany(w, r, backend, retry)
+		return
+	}
+	defer release()
+	if op == "export-xml" {
+		sleep(r, s.opts.ExportLatency)
+	} else {
+		sleep(r, s.opts.Latency)
+	}
+	if share := s.faults().ServerErrorShare; share > 0 && rand.Float64() < share {
+		code := []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}[rand.IntN(3)]
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte("<html><body><h1>" + http.StatusText(code) + "</h1></body></html>"))
+		return
+	}
+	sco := family == "sco-query"
+	switch op {
+	case "":
+		s.handleProfile(w, r, acc)
+	case "sold", "purchase":
+		f, _ := flowOf(family, op)
+		s.handleList(w, r, acc, f, backend)
+	case "detail":
+		s.handleDetail(w, r, acc, sco, backend)
+	case "export-xml":
+		s.handleExport(w, r, acc, sco, backend)
+	}
+}
+
+// validRequestID accepts a UUID-shaped request-id (the web app sends a
+// fresh UUID v4 each time; the WAF only needs it present and well formed).
+func validRequestID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'):
+			return false
+		}
+	}
+	return true
+}
