@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,6 +57,12 @@ type Signer struct {
 	Expiry  time.Duration          // expires = created + Expiry; 0 means DefaultExpiry
 	Digests []DigestAlg            // Content-Digest algorithms; nil means sha-256
 	Nonce   func() (string, error) // nil means 128 random bits, base64url
+
+	// CoverHeaderPrefixes adds every request header whose lower-case name
+	// starts with one of these prefixes to the covered components (sorted,
+	// after Components), e.g. "ce-" so that all CloudEvents attributes of a
+	// binary-mode event are signed, extensions included.
+	CoverHeaderPrefixes []string
 }
 
 // Sign sets r's Content-Digest from body (which must be what r will send),
@@ -70,7 +77,7 @@ func (s *Signer) Sign(r *http.Request, body []byte) error {
 		return err
 	}
 	r.Header.Set("Content-Digest", cd)
-	input, err := s.input()
+	input, err := s.input(r.Header)
 	if err != nil {
 		return err
 	}
@@ -99,14 +106,10 @@ func (s *Signer) check() error {
 
 // input builds the Signature-Input inner list: covered components, then
 // the parameters in the configured order.
-func (s *Signer) input() (sfv.InnerList, error) {
-	comps := s.Components
-	if comps == nil {
-		comps = DefaultComponents
-	}
+func (s *Signer) input(h http.Header) (sfv.InnerList, error) {
 	il := sfv.InnerList{Params: sfv.NewParams()}
-	for _, c := range comps {
-		il.Items = append(il.Items, sfv.NewItem(strings.ToLower(c)))
+	for _, c := range s.components(h) {
+		il.Items = append(il.Items, sfv.NewItem(c))
 	}
 	params := s.Params
 	if params == nil {
@@ -121,6 +124,31 @@ func (s *Signer) input() (sfv.InnerList, error) {
 		il.Params.Add(p, v)
 	}
 	return il, nil
+}
+
+// components lists the covered components: Components (or the defaults),
+// then the headers matched by CoverHeaderPrefixes, without duplicates.
+func (s *Signer) components(h http.Header) []string {
+	comps := s.Components
+	if comps == nil {
+		comps = DefaultComponents
+	}
+	out := make([]string, 0, len(comps)+len(h))
+	for _, c := range comps {
+		out = append(out, strings.ToLower(c))
+	}
+	var extra []string
+	for name := range h {
+		lower := strings.ToLower(name)
+		for _, p := range s.CoverHeaderPrefixes {
+			if strings.HasPrefix(lower, strings.ToLower(p)) && !slices.Contains(out, lower) {
+				extra = append(extra, lower)
+				break
+			}
+		}
+	}
+	slices.Sort(extra)
+	return append(out, extra...)
 }
 
 func (s *Signer) param(name string, created time.Time) (any, error) {
@@ -212,9 +240,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	out := req.Clone(req.Context())
-	out.Body = io.NopCloser(bytes.NewReader(body))
-	out.ContentLength = int64(len(body))
-	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	out.Body, out.ContentLength = http.NoBody, 0
+	if len(body) > 0 {
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.ContentLength = int64(len(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
 	if err := t.Signer.Sign(out, body); err != nil {
 		return nil, fmt.Errorf("httpsig.Transport: %w", err)
 	}
