@@ -44,8 +44,8 @@ func (s *Simulator) exportZip(inv *invoice) ([]byte, error) {
 	zw := zip.NewWriter(&buf)
 	mod := inv.stamps().coded
 	files := []struct {
-		name string
-		data []byte
+		name    string
+		data    []byte
 		deflate bool
 	}{
 		{"invoice.xml", s.xmlBytes(inv), true},

@@ -8,7 +8,7 @@ import (
 
 // item is a catalogue entry invoice lines are drawn from.
 type item struct {
-	code, name, unit string
+	code, name, unit   string
 	minPrice, maxPrice int64 // in thousands of VND
 }
 

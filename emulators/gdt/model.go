@@ -22,12 +22,6 @@ var flowNames = [numFlows]string{"ban_ra_dien_tu", "ban_ra_may_tinh_tien", "mua_
 
 func (f flow) sco() bool      { return f == flowSoldSco || f == flowPurchaseSco }
 func (f flow) purchase() bool { return f == flowPurchaseQuery || f == flowPurchaseSco }
-func (f flow) family() string {
-	if f.sco() {
-		return "sco-query"
-	}
-	return "query"
-}
 
 // flowOf maps the URL family and direction to a flow.
 func flowOf(family, direction string) (flow, bool) {
@@ -75,17 +69,17 @@ func (k invKey) less(o invKey) bool {
 
 // line is one invoice line (HHDVu). Amounts are whole VND.
 type line struct {
-	TChat    int // 1 goods/services, 4 note
-	STT      int
-	Code     string
-	Name     string
-	Unit     string
-	Qty      int64
-	Price    int64
+	TChat       int // 1 goods/services, 4 note
+	STT         int
+	Code        string
+	Name        string
+	Unit        string
+	Qty         int64
+	Price       int64
 	DiscountPct int64 // TLCKhau
-	Discount int64 // STCKhau
-	Amount   int64 // ThTien = Qty×Price − Discount
-	Rate     string
+	Discount    int64 // STCKhau
+	Amount      int64 // ThTien = Qty×Price − Discount
+	Rate        string
 }
 
 // rateSum is one per-rate total (LTSuat).

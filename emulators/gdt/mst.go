@@ -31,12 +31,6 @@ func checkDigit(first9 string) int {
 	return d
 }
 
-// validMST reports whether s is a 10-digit tax code with a correct check
-// digit.
-func validMST(s string) bool {
-	return len(s) == 10 && checkDigit(s[:9]) == int(s[9]-'0')
-}
-
 // randomMST draws a valid 10-digit tax code. prefix is the first two digits
 // (province code, e.g. "01" Hà Nội, "03" TP.HCM).
 func randomMST(r *rand.Rand, prefix string) string {

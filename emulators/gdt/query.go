@@ -49,8 +49,13 @@ var filterFields = map[string]bool{"ttxly": true, "tthai": true, "nbmst": true, 
 
 var (
 	errRangeMissing = errors.New("tdlap range missing")
-	errRangeTooLong = errors.New(msgRange)
+	errRangeTooLong = portalMessage(msgRange)
 )
+
+// portalMessage is an error whose text is a server message shown verbatim.
+type portalMessage string
+
+func (m portalMessage) Error() string { return string(m) }
 
 // parseSearch parses "tdlap=ge=…;tdlap=le=…;ttxly==5". The range must be
 // present and span less than one calendar month from its start (so
