@@ -73,6 +73,9 @@ func SignedRequest(ctx context.Context, url string, e event.Event, s *httpsig.Si
 // CodeUnauthorized (answer 401); a request that verifies but is not a valid
 // CloudEvent is CodeInvalid (answer 400).
 func Receive(r *http.Request, v *httpsig.Verifier) (event.Event, error) {
+	if v == nil {
+		return event.Event{}, hoadon.Errorf(hoadon.CodeInternal, "events.Receive: no verifier configured")
+	}
 	if r.Body == nil {
 		r.Body = http.NoBody
 	}
@@ -102,10 +105,16 @@ func Receive(r *http.Request, v *httpsig.Verifier) (event.Event, error) {
 	return *e, nil
 }
 
-// checkAttributesSigned refuses a binary-mode event whose attributes are not
-// all covered by the signature (an unsigned ce-type could relabel a signed
-// body). A structured-mode event has its attributes in the signed body.
+// checkAttributesSigned refuses an event whose body is not bound to the
+// signature through content-digest (whatever the verifier's own
+// requirements), and a binary-mode event whose attributes are not all covered
+// (an unsigned ce-type could relabel a signed body). A structured-mode event
+// has its attributes in the signed body.
 func checkAttributesSigned(h http.Header, res *httpsig.Result) error {
+	if !res.Covers("content-digest") {
+		return &hoadon.Error{Code: hoadon.CodeUnauthorized, Err: httpsig.ErrMissingComponent,
+			Message: `events.Receive: "content-digest" is not covered by the signature`}
+	}
 	for name := range h {
 		lower := strings.ToLower(name)
 		if strings.HasPrefix(lower, "ce-") && !res.Covers(lower) {

@@ -163,6 +163,13 @@ func TestReceiveRefuses(t *testing.T) {
 			req, _, _ := events.NewRequest(ctx, srv.URL, e)
 			return req
 		}, 401, "no signature"},
+		{"body not covered", func(ctx context.Context) *http.Request {
+			req, body, _ := events.NewRequest(ctx, srv.URL, e)
+			s := events.Signer(signer)
+			s.Components = []string{"@method", "@target-uri", "content-type"}
+			_ = s.Sign(req, body)
+			return req
+		}, 401, `"content-digest" is not covered`},
 		{"signed but not a CloudEvent", func(ctx context.Context) *http.Request {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(`{"a":1}`))
 			req.Header.Set("Content-Type", "application/json")
@@ -206,5 +213,26 @@ func TestSignedRequestWire(t *testing.T) {
 	}
 	if _, err := events.SignedRequest(t.Context(), "://bad", e, signer); hoadon.ErrorCode(err) != hoadon.CodeInvalid {
 		t.Errorf("bad url: %v", err)
+	}
+}
+
+// TestReceiveRequiresDigest: even a verifier configured to require nothing
+// cannot make Receive accept an event body that the signature does not bind.
+func TestReceiveRequiresDigest(t *testing.T) {
+	signer, verifier := keyPair(t, httpsig.Ed25519)
+	verifier.RequiredComponents = []string{}
+	e, _ := events.New(samples[0], at)
+	req, body, _ := events.NewRequest(t.Context(), "http://sink.example/", e)
+	s := events.Signer(signer)
+	s.Components = []string{"@method"}
+	if err := s.Sign(req, body); err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Del("Content-Digest")
+	in := httptest.NewRequest(http.MethodPost, "http://sink.example/", bytes.NewReader(body))
+	in.Header = req.Header
+	_, err := events.Receive(in, verifier)
+	if hoadon.ErrorCode(err) != hoadon.CodeUnauthorized || !strings.Contains(err.Error(), "by the signature") {
+		t.Fatalf("err = %v", err)
 	}
 }
