@@ -22,6 +22,7 @@ var (
 	msgNoDossier   = []string{"không tồn tại hồ sơ gốc"}
 	msgBadParam    = []string{"numberformatexception", "failed to convert", "không hỗ trợ sắp xếp"}
 	msgRange       = []string{"khoảng thời gian", "1 tháng"}
+	msgNotFound    = []string{"không tìm thấy"}
 	msgWAF         = []string{"hành vi không hợp lệ", "request rejected", "yêu cầu đã bị chặn"}
 )
 
@@ -39,12 +40,17 @@ type apiError struct {
 func (cl *Client) classify(kind opKind, r *response) error {
 	msg := errorMessage(r.body)
 	switch {
-	case isHTML(r):
-		return hoadon.Errorf(hoadon.CodeBlocked, "portal firewall rejected the request (HTML page, HTTP %d)", r.status)
 	case r.status == http.StatusTooManyRequests:
 		e := hoadon.Errorf(hoadon.CodeRateLimited, "portal rate limit (HTTP 429)")
 		e.RetryAfter = retryAfter(r.header, cl.cfg.RateLimitWait)
 		return e
+	case isHTML(r) && r.status >= 500:
+		e := hoadon.Errorf(hoadon.CodeTransient, "portal or gateway error page (HTTP %d)", r.status)
+		e.RetryAfter = retryAfter(r.header, 0)
+		return e
+	case isHTML(r):
+		// The firewall's "Request Rejected" page, often with status 200.
+		return hoadon.Errorf(hoadon.CodeBlocked, "portal firewall rejected the request (HTML page, HTTP %d)", r.status)
 	case kind == opAuth && isLoginRefusal(r, msg):
 		return classifyLogin(r.status, msg)
 	case r.status >= 200 && r.status < 300:
@@ -68,8 +74,8 @@ func classifyStatus(r *response, msg string) error {
 		return hoadon.Errorf(hoadon.CodeInvalid, "portal rejected the parameters (HTTP %d): %s", r.status, short(msg))
 	case r.status == http.StatusBadRequest && contains(msg, msgRange):
 		return hoadon.Errorf(hoadon.CodeInvalid, "date range longer than the portal accepts (HTTP 400): %s", short(msg))
-	case r.status == http.StatusNotFound:
-		return hoadon.Errorf(hoadon.CodeNotFound, "portal has no such resource (HTTP 404): %s", short(msg))
+	case r.status == http.StatusNotFound || contains(msg, msgNotFound):
+		return hoadon.Errorf(hoadon.CodeNotFound, "portal has no such invoice or resource (HTTP %d): %s", r.status, short(msg))
 	case r.status >= 400 && r.status < 500:
 		return hoadon.Errorf(hoadon.CodeInvalid, "portal refused the request (HTTP %d): %s", r.status, short(msg))
 	case r.status >= 500:

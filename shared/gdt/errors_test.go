@@ -76,6 +76,7 @@ func TestErrorTaxonomy(t *testing.T) {
 		{"multi-field sort", listPath, reply(500, "application/json", badSort), list, hoadon.CodeInvalid, 0},
 		{"list 502", listPath, reply(502, "text/plain", "Bad Gateway"), list, hoadon.CodeTransient, 0},
 		{"list 504", listPath, reply(504, "", ""), list, hoadon.CodeTransient, 0},
+		{"gateway HTML 503", listPath, reply(503, "text/html", "<html><body>503 Service Unavailable</body></html>"), list, hoadon.CodeTransient, 0},
 		{"list garbage", listPath, reply(200, "application/json", "{not json"), list, hoadon.CodeBadData, 0},
 		{"no dossier", exportPath, reply(500, "application/json", noDossier), export, hoadon.CodeNoDossier, 0},
 		{"no dossier as 200 JSON", exportPath, reply(200, "application/json", noDossier), export, hoadon.CodeNoDossier, 0},
@@ -83,6 +84,7 @@ func TestErrorTaxonomy(t *testing.T) {
 		{"export corrupt zip", exportPath, reply(200, "application/zip", "PK\x03\x04garbage"), export, hoadon.CodeBadData, 0},
 		{"export 500 other", exportPath, reply(500, "application/json", `{"message":"Internal Server Error"}`), export, hoadon.CodeTransient, 0},
 		{"number format", detailPath, reply(500, "application/json", numberFormat), detail, hoadon.CodeInvalid, 0},
+		{"not found as 500", detailPath, reply(500, "application/json", `{"message":"Không tìm thấy hóa đơn."}`), detail, hoadon.CodeNotFound, 0},
 		{"detail 404", detailPath, reply(404, "application/json", `{"message":"not found"}`), detail, hoadon.CodeNotFound, 0},
 	}
 	for _, tc := range tests {

@@ -10,8 +10,9 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
-// ListQuery is one list request: a flow, a window of at most one month (the
-// portal answers 400 to longer spans) and an optional ttxly filter.
+// ListQuery is one list request: a flow, a window spanning less than one
+// month (the portal answers 400 to longer spans; it accepts windows such as
+// 06/03..05/04, not only calendar months) and an optional ttxly filter.
 type ListQuery struct {
 	Flow     hoadon.Flow
 	From, To hoadon.Date
@@ -46,8 +47,8 @@ func (q ListQuery) validate() error {
 		return hoadon.Errorf(hoadon.CodeInvalid, "unknown flow %q", q.Flow)
 	case q.From.IsZero() || q.To.IsZero() || q.To.Before(q.From.Time):
 		return hoadon.Errorf(hoadon.CodeInvalid, "window %s..%s is empty or reversed", q.From, q.To)
-	case len(hoadon.MonthWindows(q.From, q.To)) > 1:
-		return hoadon.Errorf(hoadon.CodeInvalid, "window %s..%s spans more than one calendar month", q.From, q.To)
+	case !q.To.Before(q.From.AddDate(0, 1, 0)):
+		return hoadon.Errorf(hoadon.CodeInvalid, "window %s..%s spans more than one month (the portal answers 400)", q.From, q.To)
 	case q.Size < 0 || q.Size > 50:
 		return hoadon.Errorf(hoadon.CodeInvalid, "page size %d: want 1..50", q.Size)
 	}

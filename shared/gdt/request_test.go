@@ -118,7 +118,7 @@ func TestInvalidInput(t *testing.T) {
 	q := marchQuery(hoadon.FlowSoldEInvoice)
 	q.To = q.To.AddDays(1) // 1 March .. 1 April
 	if _, err := c.ListPage(context.Background(), f.session(), q, ""); hoadon.ErrorCode(err) != hoadon.CodeInvalid {
-		t.Errorf("two-month window accepted: %v", err)
+		t.Errorf("window over one month accepted: %v", err)
 	}
 	bad := testKey
 	bad.KHHDon = "../x"
