@@ -6,11 +6,11 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Tolerance is the largest difference accepted between a written amount and
+// tolerance is the largest difference accepted between a written amount and
 // the amount recomputed from its parts. Vendors round VAT half-up or down and
 // round line amounts, so exact equality would flag honest invoices
 // (gdt-portal.md §10.4).
-var Tolerance = decimal.NewFromInt(1)
+var tolerance = decimal.NewFromInt(1)
 
 // Warning codes of the arithmetic checks.
 const (
@@ -24,7 +24,7 @@ const (
 	WarnTotalPayable = "total_payable" // TgTTTBSo ≠ TgTCThue + TgTThue (+ fees − TTCKTMai)
 )
 
-func near(a, b decimal.Decimal) bool { return a.Sub(b).Abs().LessThanOrEqual(Tolerance) }
+func near(a, b decimal.Decimal) bool { return a.Sub(b).Abs().LessThanOrEqual(tolerance) }
 
 func nearAny(a decimal.Decimal, cands []decimal.Decimal) bool {
 	for _, c := range cands {
