@@ -11,8 +11,8 @@ import (
 // kept in Firestore so every instance agrees.
 type RateState struct {
 	Rate        float64   `firestore:"rate"`         // current dispatches per second of the company queue
-	Successes   int       `firestore:"successes"`    // successes since the last change
 	Failures    int       `firestore:"failures"`     // consecutive failures
+	Decreased   time.Time `firestore:"decreased"`    // when the rate was last halved
 	PausedUntil time.Time `firestore:"paused_until"` // queue paused by the breaker until then
 	UpdatedAt   time.Time `firestore:"updated_at"`
 }
