@@ -2,7 +2,6 @@ package cloudtasks_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +12,7 @@ import (
 	tasksapi "cloud.google.com/go/cloudtasks/apiv2"
 	"cloud.google.com/go/cloudtasks/apiv2/cloudtaskspb"
 	emu "github.com/hoadon/hoadon/emulators/cloudtasks"
+	"github.com/hoadon/hoadon/emulators/oidc"
 	"google.golang.org/api/option"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -23,8 +23,35 @@ import (
 
 const location = "projects/p/locations/l"
 
-// startEmu starts an emulator and an official client pointed at it; both close on cleanup.
+var (
+	issuerOnce sync.Once
+	issuer     *oidc.Issuer
+	issuerErr  error
+)
+
+// sharedIssuer is one issuer for all tests: RSA key generation is the costliest part of
+// Start, and the machine running the tests is shared.
+func sharedIssuer(t *testing.T) *oidc.Issuer {
+	t.Helper()
+	issuerOnce.Do(func() { issuer, issuerErr = oidc.NewIssuer("http://issuer.test") })
+	if issuerErr != nil {
+		t.Fatalf("NewIssuer: %v", issuerErr)
+	}
+	return issuer
+}
+
+// startEmu starts an emulator (sharing the test issuer unless opts has one) and an official
+// client pointed at it; both close on cleanup.
 func startEmu(t *testing.T, opts emu.Options) (*emu.Server, *tasksapi.Client) {
+	t.Helper()
+	if opts.Issuer == nil {
+		opts.Issuer = sharedIssuer(t)
+	}
+	return startEmuRaw(t, opts)
+}
+
+// startEmuRaw starts the emulator exactly as configured.
+func startEmuRaw(t *testing.T, opts emu.Options) (*emu.Server, *tasksapi.Client) {
 	t.Helper()
 	srv, err := emu.Start(opts)
 	if err != nil {
@@ -168,11 +195,11 @@ func createTask(t *testing.T, c *tasksapi.Client, q string, tk *cloudtaskspb.Tas
 	return got
 }
 
-// enqueue creates n unnamed tasks.
+// enqueue creates n tasks with generated names.
 func enqueue(t *testing.T, c *tasksapi.Client, q, url string, n int) {
 	t.Helper()
-	for i := range n {
-		createTask(t, c, q, httpTask(q, fmt.Sprintf("t%04d", i), url))
+	for range n {
+		createTask(t, c, q, httpTask(q, "", url))
 	}
 }
 
