@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,7 +37,8 @@ type pullFlags struct {
 	baseURL, username, passwordFile, passwordEnv string
 	from, to, flows, out, proxy, caFile          string
 	concurrency                                  int
-	timeout, spacing                             time.Duration
+	timeout                                      time.Duration
+	spacing                                      string
 	legacy, requireTTXLY, verbose, skipNoDossier bool
 }
 
@@ -53,14 +56,17 @@ func parsePullFlags(args []string, stderr io.Writer) (*pullFlags, error) {
 	fs.StringVar(&f.out, "out", "hoadon-out", "output directory")
 	fs.IntVar(&f.concurrency, "concurrency", 3, "parallel XML downloads")
 	fs.DurationVar(&f.timeout, "timeout", gdt.DefaultTimeout, "timeout of one portal request (XML downloads get twice this)")
-	fs.DurationVar(&f.spacing, "spacing", -1, "minimum gap between request starts (default 300ms for the real portal, 0 otherwise)")
+	fs.StringVar(&f.spacing, "spacing", "auto", "minimum gap between request starts, e.g. 500ms (auto: 300ms for the real portal, 0 otherwise)")
 	fs.StringVar(&f.proxy, "proxy", "", "HTTP(S) proxy URL for portal traffic")
 	fs.StringVar(&f.caFile, "ca-file", "", "extra PEM CA certificates to trust for the portal")
 	fs.BoolVar(&f.requireTTXLY, "require-ttxly", false, "list purchase invoices per ttxly value (5, 6, 8)")
 	fs.BoolVar(&f.skipNoDossier, "skip-no-dossier", false, "do not ask for XML of rows without hsgoc (saves requests)")
 	fs.BoolVar(&f.verbose, "verbose", false, "log every unavailable invoice and retry reason")
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
@@ -126,6 +132,10 @@ func (f *pullFlags) config(stderr io.Writer) (pull.Config, error) {
 	if err != nil {
 		return pull.Config{}, err
 	}
+	spacing, err := f.spacingFor(base)
+	if err != nil {
+		return pull.Config{}, err
+	}
 	level := slog.LevelWarn
 	if f.verbose {
 		level = slog.LevelInfo
@@ -133,7 +143,7 @@ func (f *pullFlags) config(stderr io.Writer) (pull.Config, error) {
 	return pull.Config{
 		Client: client, Username: f.username, Password: password, Solver: captcha.NewTable(),
 		From: from, To: to, Flows: flows, OutDir: f.out, Concurrency: f.concurrency,
-		Spacing: f.spacingFor(base), Progress: stderr,
+		Spacing: spacing, Progress: stderr,
 		SkipNoDossier: f.skipNoDossier,
 		Logger:        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}, nil
@@ -210,14 +220,18 @@ func caPool(file string) (*x509.CertPool, error) {
 
 // spacingFor paces the real portal (which rate-limits hard, §8) unless the
 // user chose a spacing; simulators and proxies of one's own need none.
-func (f *pullFlags) spacingFor(base string) time.Duration {
-	if f.spacing >= 0 {
-		return f.spacing
+func (f *pullFlags) spacingFor(base string) (time.Duration, error) {
+	if f.spacing != "auto" {
+		d, err := time.ParseDuration(f.spacing)
+		if err != nil || d < 0 {
+			return 0, fmt.Errorf("%w: --spacing %q: want a duration such as 300ms, or auto", errUsage, f.spacing)
+		}
+		return d, nil
 	}
 	if u, err := url.Parse(base); err == nil && u.Hostname() == "hoadondientu.gdt.gov.vn" {
-		return 300 * time.Millisecond
+		return 300 * time.Millisecond, nil
 	}
-	return 0
+	return 0, nil
 }
 
 // parseDay reads YYYY-MM-DD, or YYYY-MM meaning the month's first day (or
