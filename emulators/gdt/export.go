@@ -3,8 +3,10 @@ package gdt
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
 	"html"
+	"io"
 	"strings"
 	"sync"
 )
@@ -42,6 +44,7 @@ func (s *Simulator) exportZip(inv *invoice) ([]byte, error) {
 	statics()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, pooledDeflate)
 	mod := inv.stamps().coded
 	files := []struct {
 		name    string
@@ -87,4 +90,25 @@ func invoiceHTML(inv *invoice) []byte {
 	}
 	fmt.Fprintf(&b, `</table><p>Tổng cộng: %d (%s)</p><img src="sign-check.jpg"></body></html>`, inv.Total, e(amountInWords(inv.Total)))
 	return []byte(b.String())
+}
+
+// flatePool reuses deflate writers: allocating one costs more than
+// compressing a whole invoice.
+var flatePool = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
+	return w
+}}
+
+type pooledWriter struct{ *flate.Writer }
+
+func (p pooledWriter) Close() error {
+	err := p.Writer.Close()
+	flatePool.Put(p.Writer)
+	return err
+}
+
+func pooledDeflate(w io.Writer) (io.WriteCloser, error) {
+	fw := flatePool.Get().(*flate.Writer)
+	fw.Reset(w)
+	return pooledWriter{fw}, nil
 }

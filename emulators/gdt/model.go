@@ -2,7 +2,6 @@ package gdt
 
 import (
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -121,11 +120,6 @@ type invoice struct {
 	Total    int64 // TgTTTBSo
 	Related  *related
 	Replaced *invoice // set on tthai 4/5: the invoice that replaced/adjusted this one
-
-	rowOnce sync.Once
-	row     []byte
-	xmlOnce sync.Once
-	xml     []byte
 }
 
 // tdlap is the portal's rendering of the issue date: 17:00Z of the

@@ -123,6 +123,9 @@ func (o *Options) fillDefaults() {
 	if o.Addr == "" {
 		o.Addr = d.Addr
 	}
+	if o.Companies == 0 {
+		o.Companies = d.Companies
+	}
 	if o.CaptchaTTL == 0 {
 		o.CaptchaTTL = d.CaptchaTTL
 	}

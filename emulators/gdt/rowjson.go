@@ -155,12 +155,11 @@ func (s *Simulator) rowOf(inv *invoice) rowJSON {
 	return r
 }
 
-// rowBytes is the cached JSON of a list row.
+// rowBytes is the JSON of a list row. It is not cached: rendering costs
+// tens of microseconds, caching would cost kilobytes per invoice.
 func (s *Simulator) rowBytes(inv *invoice) []byte {
-	inv.rowOnce.Do(func() {
-		inv.row, _ = json.Marshal(s.rowOf(inv))
-	})
-	return inv.row
+	b, _ := json.Marshal(s.rowOf(inv))
+	return b
 }
 
 // detailOf adds line items and the QR payload to the row.

@@ -39,11 +39,9 @@ func (w *xw) leaf(name, text string) {
 
 func num(v int64) string { return strconv.FormatInt(v, 10) }
 
-// xmlBytes is the cached invoice.xml of an invoice.
-func (s *Simulator) xmlBytes(inv *invoice) []byte {
-	inv.xmlOnce.Do(func() { inv.xml = s.renderXML(inv) })
-	return inv.xml
-}
+// xmlBytes is the invoice.xml of an invoice, rendered on demand (not
+// cached, to keep large configurations small in memory).
+func (s *Simulator) xmlBytes(inv *invoice) []byte { return s.renderXML(inv) }
 
 // renderXML writes the TT78 invoice: HDon/DLHDon (TTChung, NDHDon), MCCQT
 // for coded invoices and DSCKS with placeholder signatures.
