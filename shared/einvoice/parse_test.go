@@ -1,6 +1,7 @@
 package einvoice_test
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -87,6 +88,13 @@ func TestGolden(t *testing.T) {
 			}
 			if diff := cmp.Diff(string(want), string(got)); diff != "" {
 				t.Errorf("JSON differs from %s (-want +got):\n%s", golden, diff)
+			}
+			var back einvoice.Invoice
+			if err := json.Unmarshal(got, &back); err != nil {
+				t.Fatalf("JSON does not read back: %v", err)
+			}
+			if diff := cmp.Diff(inv, &back, numEqual); diff != "" {
+				t.Errorf("JSON round trip (-parsed +read back):\n%s", diff)
 			}
 		})
 	}
