@@ -4,24 +4,29 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 )
 
-// statusRecorder remembers the status for the request counters.
+// statusRecorder counts the response in the stats when its status is
+// decided, before any byte reaches the client, so a test that has read a
+// response always sees it counted.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status  int
+	counted func(status int)
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
+		r.counted(code)
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
-		r.status = http.StatusOK
+		r.WriteHeader(http.StatusOK)
 	}
 	return r.ResponseWriter.Write(b)
 }
@@ -49,13 +54,12 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 	endpoint := endpointName(p)
 	if f.DropShare > 0 && rand.Float64() < f.DropShare {
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			s.stats.add(endpoint, 0) // before closing, so a client seeing the reset sees the count
 			_ = conn.Close()
-			s.stats.add(endpoint, 0)
 			return
 		}
 	}
-	rec := &statusRecorder{ResponseWriter: w}
-	defer func() { s.stats.add(endpoint, rec.status) }()
+	rec := &statusRecorder{ResponseWriter: w, counted: func(code int) { s.stats.add(endpoint, code) }}
 	switch {
 	case f.Down:
 		rec.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -125,7 +129,11 @@ func (s *Simulator) serveData(w http.ResponseWriter, r *http.Request, p string) 
 		s.tooMany(w, r, backend, retry)
 		return
 	}
-	defer release()
+	// Free the slot as soon as the response starts, so a client that sends
+	// its next request right after reading this one is never refused.
+	rel := sync.OnceFunc(release)
+	defer rel()
+	w = &releaseWriter{ResponseWriter: w, release: rel}
 	if op == "export-xml" {
 		sleep(r, s.opts.ExportLatency)
 	} else {
@@ -170,4 +178,26 @@ func validRequestID(v string) bool {
 		}
 	}
 	return true
+}
+
+// releaseWriter calls release when the status is written.
+type releaseWriter struct {
+	http.ResponseWriter
+	release     func()
+	wroteHeader bool
+}
+
+func (w *releaseWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		w.release()
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *releaseWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
 }
