@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -60,6 +61,21 @@ func newBackend(t *testing.T) *backend {
 		fmt.Fprint(w, "ok")
 	})
 	mux.HandleFunc("/secure", b.secure)
+	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write(make([]byte, 2*1024*1024+1))
+	})
+	mux.HandleFunc("/claims", func(w http.ResponseWriter, r *http.Request) {
+		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		parts := strings.Split(tok, ".")
+		if len(parts) != 3 {
+			http.Error(w, "no token", http.StatusUnauthorized)
+			return
+		}
+		raw, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(raw)
+	})
 	b.Server = httptest.NewServer(mux)
 	t.Cleanup(b.Close)
 	return b
@@ -195,6 +211,22 @@ main:
   steps:
     - g: {call: http.delete, args: {url: '${a.base + "/status/500"}'}}`,
 			wantTags: "HttpError"},
+		{name: "response over 2 MB", src: `
+main:
+  params: [a]
+  steps:
+    - g: {call: http.get, args: {url: '${a.base + "/big"}'}}`,
+			wantTags: "ResourceLimitError"},
+		{name: "oidc audience argument", src: `
+main:
+  params: [a]
+  steps:
+    - g:
+        call: http.get
+        args: {url: '${a.base + "/claims"}', auth: {type: OIDC, audience: "https://my-service"}}
+        result: r
+    - ret: {return: '${r.body.aud}'}`,
+			want: `"https://my-service"`},
 		{name: "timeout", src: `
 main:
   params: [a]
