@@ -53,3 +53,21 @@ func TestRenderPNG(t *testing.T) {
 		t.Errorf("%d dark pixels left of the first glyph (noise drawn?)", n)
 	}
 }
+
+// BenchmarkRenderPNG measures the rasterisation done before each Gemini call.
+func BenchmarkRenderPNG(b *testing.B) {
+	svg, err := os.ReadFile("../../testdata/captcha/2963C9.svg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var c glyph.Captcha
+	if err := glyph.Parse(svg, &c); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := renderPNG(&c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
