@@ -41,7 +41,7 @@ func (r *runner) forItems(sc *scope, f *forLoop) ([]any, error) {
 		}
 		list, ok := v.([]any)
 		if !ok {
-			return nil, newErr(tagType, "for: in must be a list, got %s", typeName(v))
+			return nil, newErr(tagType, "for: in must be a list (iterate a map with keys(map)), got %s", typeName(v))
 		}
 		return list, nil
 	}
