@@ -61,6 +61,13 @@ func (s *Simulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := &statusRecorder{ResponseWriter: w, counted: func(code int) { s.stats.add(endpoint, code) }}
 	switch {
+	case r.Method == http.MethodOptions:
+		// CORS preflight (some clients mimic the browser); it carries no
+		// custom headers, so it is answered before the WAF rule.
+		rec.Header().Set("Allow", "GET, POST, OPTIONS")
+		rec.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		rec.Header().Set("Access-Control-Allow-Headers", "*")
+		rec.WriteHeader(http.StatusOK)
 	case f.Down:
 		rec.Header().Set("Content-Type", "text/html; charset=utf-8")
 		rec.WriteHeader(http.StatusServiceUnavailable)
