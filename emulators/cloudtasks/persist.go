@@ -78,12 +78,15 @@ func (s *Server) snapshotLocked() ([]byte, error) {
 		}
 		qs := queueSnapshot{Queue: qb, Tombstones: q.tombstones}
 		for _, t := range q.tasks {
-			tb, err := protojson.Marshal(t.pb)
-			if err != nil {
-				return nil, fmt.Errorf("cloudtasks.save: task %s: %w", t.pb.GetName(), err)
+			if t.enc == nil { // only tasks changed since the last snapshot are re-encoded
+				tb, err := protojson.Marshal(t.pb)
+				if err != nil {
+					return nil, fmt.Errorf("cloudtasks.save: task %s: %w", t.pb.GetName(), err)
+				}
+				t.enc = tb
 			}
 			qs.Tasks = append(qs.Tasks, taskSnapshot{
-				Task: tb, ExecCount: t.execCount, PrevResponse: t.prevResponse, RetryReason: t.retryReason,
+				Task: t.enc, ExecCount: t.execCount, PrevResponse: t.prevResponse, RetryReason: t.retryReason,
 			})
 		}
 		snap.Queues = append(snap.Queues, qs)

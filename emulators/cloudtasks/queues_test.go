@@ -110,7 +110,7 @@ func TestUpdateQueueMask(t *testing.T) {
 		&cloudtaskspb.RetryConfig{MaxAttempts: 7})
 	pause(t, c, name)
 	q, err := c.UpdateQueue(ctx, &cloudtaskspb.UpdateQueueRequest{
-		Queue: &cloudtaskspb.Queue{Name: name, RateLimits: &cloudtaskspb.RateLimits{MaxDispatchesPerSecond: 50, MaxConcurrentDispatches: 99}},
+		Queue:      &cloudtaskspb.Queue{Name: name, RateLimits: &cloudtaskspb.RateLimits{MaxDispatchesPerSecond: 50, MaxConcurrentDispatches: 99}},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"rate_limits.max_dispatches_per_second"}},
 	})
 	if err != nil {

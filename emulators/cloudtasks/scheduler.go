@@ -64,6 +64,7 @@ func (s *Server) launch(q *queue, t *task, now time.Time) {
 	t.running++
 	q.inflight++
 	t.pb.DispatchCount++
+	t.enc = nil
 	attempt := &cloudtaskspb.Attempt{
 		ScheduleTime: timestamppb.New(t.due), DispatchTime: timestamppb.New(now),
 	}
@@ -92,6 +93,7 @@ func (s *Server) finish(q *queue, t *task, res result, now time.Time) {
 		return // server closing, or the task was deleted/purged meanwhile
 	}
 	s.dirty = true
+	t.enc = nil
 	if last := t.pb.LastAttempt; last != nil {
 		last.ResponseTime = timestamppb.New(now)
 		last.ResponseStatus = &status.Status{Code: int32(res.code), Message: res.reason}

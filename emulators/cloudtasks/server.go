@@ -80,9 +80,11 @@ type Server struct {
 func Start(opts Options) (*Server, error) {
 	s := newServer(opts)
 	if err := s.load(); err != nil {
+		s.cancel()
 		return nil, fmt.Errorf("cloudtasks.Start: %w", err)
 	}
 	if err := s.startOIDC(); err != nil {
+		s.cancel()
 		return nil, fmt.Errorf("cloudtasks.Start: %w", err)
 	}
 	addr := opts.Addr
@@ -92,6 +94,7 @@ func Start(opts Options) (*Server, error) {
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
 		s.stopOIDC()
+		s.cancel()
 		return nil, fmt.Errorf("cloudtasks.Start: listen %s: %w", addr, err)
 	}
 	s.lis = lis

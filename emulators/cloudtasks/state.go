@@ -55,6 +55,7 @@ type task struct {
 	execCount    int32
 	prevResponse int32  // HTTP status of the previous attempt, 0 when it got none
 	retryReason  string // why the previous attempt failed
+	enc          []byte // cached protojson of pb for snapshots; nil when pb changed
 }
 
 // view returns a copy of the task in the requested response view. For HTTP tasks the
