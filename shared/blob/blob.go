@@ -146,3 +146,7 @@ func classify(op string, err error) error {
 	}
 	return hoadon.Wrap(hoadon.CodeInternal, err, "blob."+op)
 }
+
+// Exists reports whether err says the object was already there (a
+// write-if-absent that lost to an earlier write).
+func Exists(err error) bool { return preconditionFailed(err) }

@@ -88,6 +88,20 @@ func ErrorCode(err error) Code {
 	return CodeInternal
 }
 
+// ErrorMessage returns the message of the outermost *Error in err's chain
+// without its code and cause, for composing user-facing messages; other
+// errors give their full text.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
 // ErrorRetryAfter returns the server-advised wait carried by err, or 0.
 func ErrorRetryAfter(err error) time.Duration {
 	var e *Error

@@ -97,8 +97,8 @@ type Import struct {
 	CreatedAt  time.Time    `json:"created_at" firestore:"created_at"`
 	StartedAt  time.Time    `json:"started_at,omitzero" firestore:"started_at"`
 	FinishedAt time.Time    `json:"finished_at,omitzero" firestore:"finished_at"`
-	// Windows and WindowsDone count discovery units, so progress can say
-	// whether discovery is still under way.
-	Windows     int `json:"windows" firestore:"windows"`
-	WindowsDone int `json:"windows_done" firestore:"windows_done"`
+	// Windows counts the discovery units (flow × month); DiscoveredAt is
+	// set once all of them were listed, so progress can tell the phases.
+	Windows      int       `json:"windows" firestore:"windows"`
+	DiscoveredAt time.Time `json:"discovered_at,omitzero" firestore:"discovered_at"`
 }

@@ -218,3 +218,16 @@ func classify(op string, err error) error {
 	}
 	return hoadon.Wrap(hoadon.CodeInternal, err, "queue: "+op)
 }
+
+// TaskExists reports whether a task is still in its queue (pending or
+// running).
+func (q *Queues) TaskExists(ctx context.Context, queue, id string) (bool, error) {
+	_, err := q.c.GetTask(ctx, &cloudtaskspb.GetTaskRequest{Name: queue + "/tasks/" + id})
+	switch status.Code(err) {
+	case codes.OK:
+		return true, nil
+	case codes.NotFound:
+		return false, nil
+	}
+	return false, classify("get task "+id, err)
+}

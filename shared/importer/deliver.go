@@ -1,0 +1,84 @@
+package importer
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	cloudevents "github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/hoadon/hoadon/shared/events"
+	"github.com/hoadon/hoadon/shared/hoadon"
+)
+
+// DeliverRequest is one event-delivery task.
+type DeliverRequest = deliverTask
+
+// Deliver sends one outbox event to one subscriber, signed (RFC 9421, with
+// Content-Digest), and records the delivery. A subscriber that answers
+// non-2xx or cannot be reached gives a retryable error: Cloud Tasks tries
+// again with backoff, so an event reaches a subscriber that was down once it
+// is back. Redirects are not followed.
+func (s *Service) Deliver(ctx context.Context, req DeliverRequest) error {
+	url := s.subscriberURL(req.Subscriber)
+	if url == "" {
+		s.Log.WarnContext(ctx, "delivery to a subscriber no longer configured dropped", "event", req.EventID)
+		return nil
+	}
+	ev, delivered, err := s.Store.Event(ctx, req.EventID)
+	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
+		s.Log.WarnContext(ctx, "delivery of an unknown event dropped", "event", req.EventID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, ok := delivered[req.Subscriber]; ok {
+		return nil
+	}
+	var e cloudevents.Event
+	if err := json.Unmarshal(ev.Data, &e); err != nil {
+		return hoadon.Wrap(hoadon.CodeBadData, err, "outbox event "+req.EventID+" does not decode")
+	}
+	if err := s.post(ctx, url, e); err != nil {
+		return err
+	}
+	subs := make([]string, len(s.Subscribers))
+	for i, u := range s.Subscribers {
+		subs[i] = SubscriberID(u)
+	}
+	return s.Store.MarkDelivered(ctx, req.EventID, req.Subscriber, subs)
+}
+
+func (s *Service) post(ctx context.Context, url string, e cloudevents.Event) error {
+	var err error
+	var r *http.Request
+	if s.Signer != nil {
+		r, err = events.SignedRequest(ctx, url, e, s.Signer)
+	} else {
+		r, _, err = events.NewRequest(ctx, url, e)
+	}
+	if err != nil {
+		return hoadon.Wrap(hoadon.CodeInternal, err, "building the delivery request")
+	}
+	resp, err := s.HTTP.Do(r)
+	if err != nil {
+		return hoadon.Wrap(hoadon.CodeTransient, err, "delivering event "+e.ID())
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return hoadon.Errorf(hoadon.CodeTransient, "subscriber answered %d to event %s", resp.StatusCode, e.ID())
+	}
+	return nil
+}
+
+func (s *Service) subscriberURL(id string) string {
+	for _, u := range s.Subscribers {
+		if SubscriberID(u) == id {
+			return u
+		}
+	}
+	return ""
+}

@@ -1,0 +1,97 @@
+package importer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hoadon/hoadon/shared/events"
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/queue"
+	"github.com/hoadon/hoadon/shared/store"
+)
+
+// outbox encodes event data as the structured CloudEvent JSON the outbox
+// stores; at is the time of the state change, so a re-delivery is identical.
+func outbox(d events.Data, at time.Time) (store.OutboxEvent, error) {
+	e, err := events.New(d, at)
+	if err != nil {
+		return store.OutboxEvent{}, fmt.Errorf("importer: event %s: %w", d.EventType(), err)
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return store.OutboxEvent{}, fmt.Errorf("importer: encode event %s: %w", d.EventType(), err)
+	}
+	return store.OutboxEvent{ID: e.ID(), Type: e.Type(), Data: b}, nil
+}
+
+// collector builds events inside a store transaction and remembers the last
+// attempt's events, to dispatch once the transaction committed. Transactions
+// may run their function more than once: each run replaces the list.
+type collector[T any] struct {
+	build func(T) ([]events.Data, error)
+	at    func() time.Time
+	got   []store.OutboxEvent
+}
+
+func (c *collector[T]) fn(v T) ([]store.OutboxEvent, error) {
+	c.got = nil
+	ds, err := c.build(v)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		ev, err := outbox(d, c.at())
+		if err != nil {
+			return nil, err
+		}
+		c.got = append(c.got, ev)
+	}
+	return c.got, nil
+}
+
+func collect[T any](s *Service, build func(T) ([]events.Data, error)) *collector[T] {
+	return &collector[T]{build: build, at: s.Now}
+}
+
+// deliverTask is the body of an event-delivery task.
+type deliverTask struct {
+	EventID    string `json:"event_id"`
+	Subscriber string `json:"subscriber"`
+}
+
+// dispatch enqueues the delivery of committed events to every subscriber.
+// A failure here loses nothing: the outbox keeps the event and the status
+// sweep enqueues it again.
+func (s *Service) dispatch(ctx context.Context, evs []store.OutboxEvent) {
+	if len(s.Subscribers) == 0 || len(evs) == 0 {
+		return
+	}
+	q, err := s.Queues.EnsureWebhookQueue(ctx)
+	if err != nil {
+		s.Log.WarnContext(ctx, "event delivery not enqueued; the sweep will retry", "err", err)
+		return
+	}
+	for _, ev := range evs {
+		for _, url := range s.Subscribers {
+			sub := SubscriberID(url)
+			body, _ := json.Marshal(deliverTask{EventID: ev.ID, Subscriber: sub})
+			t := queue.Task{Queue: q, ID: "ev-" + ev.ID + "-" + sub, URL: s.Endpoints.Deliver, Body: body}
+			if _, err := s.Queues.Enqueue(ctx, t); err != nil {
+				s.Log.WarnContext(ctx, "event delivery not enqueued; the sweep will retry", "event", ev.ID, "err", err)
+			}
+		}
+	}
+}
+
+// eventCounts converts progress counts to the events' shape.
+func eventCounts(c hoadon.Counts) events.Counts {
+	return events.Counts{
+		Discovered:  c.Total,
+		Stored:      c.Status[hoadon.StatusStored],
+		Skipped:     c.Status[hoadon.StatusSkipped],
+		Unavailable: c.Status[hoadon.StatusUnavailable],
+		Failed:      c.Status[hoadon.StatusFailed],
+	}
+}

@@ -1,0 +1,96 @@
+// Package importer is the import pipeline's logic, one method per activity:
+// Start (the task API), Login, Discover, Download, Status, Finalize, Fail,
+// Cancel and Deliver. The functions in functions/ are thin HTTP adapters over
+// these methods; Cloud Workflows calls Login, Discover, Status, Finalize and
+// Fail in order, Cloud Tasks calls Download and Deliver.
+//
+// Every method is idempotent: a request that arrives twice, or after a crash,
+// finds the state it left and changes nothing again. The facts live in the
+// store; the methods carry ids, never invoice lists or credentials.
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hoadon/hoadon/shared/blob"
+	"github.com/hoadon/hoadon/shared/gdt"
+	"github.com/hoadon/hoadon/shared/httpsig"
+	"github.com/hoadon/hoadon/shared/queue"
+	"github.com/hoadon/hoadon/shared/secret"
+	"github.com/hoadon/hoadon/shared/store"
+	"github.com/hoadon/hoadon/shared/throttle"
+)
+
+// Orchestrator starts and cancels the workflow execution of an import.
+type Orchestrator interface {
+	Start(ctx context.Context, importID string) (execution string, err error)
+	Cancel(ctx context.Context, execution string) error
+}
+
+// Endpoints are the URLs tasks are sent to. In the hybrid mode the download
+// URL may switch between the VM and the serverless service (burst).
+type Endpoints struct {
+	Download string
+	Deliver  string
+}
+
+// Deps are the adapters a Service works with; build them once per process.
+type Deps struct {
+	Store     *store.Store
+	Blobs     *blob.Store
+	Queues    *queue.Queues
+	Throttle  *throttle.Controller
+	Box       *secret.Box
+	Portal    *gdt.Client
+	Solver    gdt.CaptchaSolver
+	Workflows Orchestrator
+	Endpoints Endpoints
+	// Subscribers are the webhook URLs every event is delivered to.
+	Subscribers []string
+	// Signer signs event deliveries (RFC 9421); nil sends them unsigned.
+	Signer *httpsig.Signer
+	// HTTP delivers events; it must not follow redirects.
+	HTTP HTTPDoer
+	// Instance names this process in login leases.
+	Instance string
+	Log      *slog.Logger
+	Now      func() time.Time
+}
+
+// HTTPDoer sends one HTTP request.
+type HTTPDoer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Service runs the pipeline's activities.
+type Service struct {
+	Deps
+}
+
+// New returns a Service; missing optional dependencies get defaults.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.HTTP == nil {
+		d.HTTP = &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
+	}
+	return &Service{Deps: d}
+}
+
+// SubscriberID names a webhook URL in task ids and delivery records without
+// spelling the URL out.
+func SubscriberID(url string) string {
+	s := sha256.Sum256([]byte(url))
+	return hex.EncodeToString(s[:6])
+}

@@ -1,0 +1,57 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/hoadon/hoadon/shared/events"
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
+)
+
+// StartRequest is a validated request to import.
+type StartRequest struct {
+	Params         hoadon.ImportParams
+	Password       string
+	IdempotencyKey string
+}
+
+// Start records an import and starts its workflow. The same parameters while
+// an import runs, or a repeated Idempotency-Key, return that import with
+// created false. The password is sealed before it is stored and goes nowhere
+// else.
+func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, bool, error) {
+	if err := Validate(&req.Params, req.Password, s.Now()); err != nil {
+		return hoadon.Import{}, false, err
+	}
+	p := req.Params
+	imp := hoadon.Import{ID: uuid.NewString(), Params: p, State: hoadon.ImportPending, CreatedAt: s.Now().UTC()}
+	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
+		return []events.Data{events.ImportStarted{ImportID: imp.ID, CompanyMST: p.CompanyID, From: p.From, To: p.To, Flows: p.Flows}}, nil
+	})
+	imp, created, err := s.Store.CreateImport(ctx, store.CreateRequest{
+		Import:         imp,
+		SealedPassword: s.Box.Seal([]byte(req.Password), "credentials/"+p.CompanyID),
+		IdempotencyKey: req.IdempotencyKey,
+		Events:         c.fn,
+	})
+	if err != nil || !created {
+		return imp, false, err
+	}
+	s.dispatch(ctx, c.got)
+	exec, err := s.Workflows.Start(ctx, imp.ID)
+	if err != nil {
+		reason := fmt.Sprintf("could not start the workflow: %s", hoadon.ErrorMessage(err))
+		if _, ferr := s.Fail(ctx, imp.ID, hoadon.ErrorCode(err), reason); ferr != nil {
+			s.Log.ErrorContext(ctx, "recording the failed start", "import", imp.ID, "err", ferr)
+		}
+		return imp, true, fmt.Errorf("importer.Start: %w", err)
+	}
+	imp, _, err = s.Store.Update(ctx, imp.ID, func(i *hoadon.Import) bool {
+		i.Execution = exec
+		return true
+	}, nil)
+	return imp, true, err
+}
