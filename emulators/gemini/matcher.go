@@ -1,16 +1,25 @@
 package gemini
 
 import (
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 )
+
+// builtinExamples are 14 labelled portal captchas (copied from
+// testdata/captcha) in which every character occurs at least twice: the
+// default answerer's reference glyphs, embedded so the fake works from any
+// working directory.
+//
+//go:embed examples/*.svg
+var builtinExamples embed.FS
 
 // The fake's own captcha solver. It deliberately works differently from
 // shared/captcha (which maps path-command signatures): it ignores the
@@ -47,18 +56,18 @@ type example struct {
 
 type matcher struct{ examples []example }
 
-// loadMatcher reads labelled captchas <ANSWER>.svg from dir.
-func loadMatcher(dir string) (*matcher, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.svg"))
+// loadMatcher reads labelled captchas <ANSWER>.svg from the root of fsys.
+func loadMatcher(fsys fs.FS) (*matcher, error) {
+	names, err := fs.Glob(fsys, "*.svg")
 	if err != nil || len(names) == 0 {
-		return nil, fmt.Errorf("no labelled captchas in %q", dir)
+		return nil, fmt.Errorf("no labelled captchas (<ANSWER>.svg) found")
 	}
 	sort.Strings(names)
 	m := &matcher{}
 	count := map[byte]int{}
 	for _, n := range names {
-		label := strings.TrimSuffix(filepath.Base(n), ".svg")
-		b, err := os.ReadFile(n)
+		label := strings.TrimSuffix(path.Base(n), ".svg")
+		b, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			return nil, err
 		}
@@ -182,27 +191,4 @@ func oneWay(a, b []point) float64 {
 		sum += math.Sqrt(best)
 	}
 	return sum / float64(len(a))
-}
-
-// findExamples walks up from the working directory to the module root and
-// returns its testdata/captcha if present.
-func findExamples() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			ex := filepath.Join(dir, "testdata", "captcha")
-			if _, err := os.Stat(ex); err == nil {
-				return ex
-			}
-			return ""
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
 }

@@ -26,7 +26,7 @@ func TestMatcherHoldOut(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m, err := loadMatcher(train)
+	m, err := loadMatcher(os.DirFS(train))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"os"
 	"net/http"
 	"regexp"
 	"strings"
@@ -47,7 +49,8 @@ type StatusError struct {
 func (e *StatusError) Error() string { return fmt.Sprintf("status %d: %s", e.Code, e.Message) }
 
 // Options configures the fake. The first of Answer, FixedAnswer and
-// ExamplesDir that is set decides how it answers.
+// ExamplesDir that is set decides how it answers; with none of them it
+// solves the captcha SVG found in the prompt with its built-in examples.
 type Options struct {
 	// Addr to listen on; default "127.0.0.1:0" (a free port).
 	Addr string
@@ -55,16 +58,15 @@ type Options struct {
 	Answer Answerer
 	// FixedAnswer, when set, is the reply to every request.
 	FixedAnswer string
-	// ExamplesDir holds labelled captchas named <ANSWER>.svg; the fake then
-	// solves the SVG found in the prompt by shape matching against them.
+	// ExamplesDir, when set, replaces the built-in reference captchas with
+	// the labelled captchas <ANSWER>.svg in this directory.
 	ExamplesDir string
 }
 
-// DefaultOptions answers captchas by shape matching against the repository's
-// labelled captchas (testdata/captcha, found by walking up from the working
-// directory to go.mod); ExamplesDir stays empty if it is not found.
+// DefaultOptions listens on a free loopback port and answers captchas with
+// the built-in shape matcher.
 func DefaultOptions() Options {
-	return Options{Addr: "127.0.0.1:0", ExamplesDir: findExamples()}
+	return Options{Addr: "127.0.0.1:0"}
 }
 
 // Server is a running fake endpoint.
@@ -112,14 +114,20 @@ func answerer(opts Options) (Answerer, error) {
 	case opts.FixedAnswer != "":
 		fixed := opts.FixedAnswer
 		return func(string, []Part) (string, error) { return fixed, nil }, nil
-	case opts.ExamplesDir != "":
-		m, err := loadMatcher(opts.ExamplesDir)
+	}
+	var examples fs.FS = os.DirFS(opts.ExamplesDir)
+	if opts.ExamplesDir == "" {
+		sub, err := fs.Sub(builtinExamples, "examples")
 		if err != nil {
 			return nil, err
 		}
-		return m.answer, nil
+		examples = sub
 	}
-	return nil, errors.New("no answerer: set Answer, FixedAnswer or ExamplesDir (see DefaultOptions)")
+	m, err := loadMatcher(examples)
+	if err != nil {
+		return nil, fmt.Errorf("examples %q: %w", opts.ExamplesDir, err)
+	}
+	return m.answer, nil
 }
 
 // URL is the base URL to give the genai client (HTTPOptions.BaseURL).
