@@ -17,7 +17,7 @@ import (
 )
 
 // start runs a simulator on a free port with the options changed by mod.
-func start(t *testing.T, mod func(*gdtsim.Options)) *gdtsim.Server {
+func start(t testing.TB, mod func(*gdtsim.Options)) *gdtsim.Server {
 	t.Helper()
 	o := gdtsim.DefaultOptions()
 	o.Seed = 42
@@ -69,7 +69,7 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) json(t *testing.T, v any) {
+func (r resp) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %q: %v", r.body, err)
@@ -78,7 +78,7 @@ func (r resp) json(t *testing.T, v any) {
 
 // do sends a request with a fresh request-id unless noID, and a bearer
 // token when tok is set.
-func do(t *testing.T, method, u, tok string, body any, noID bool) resp {
+func do(t testing.TB, method, u, tok string, body any, noID bool) resp {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -110,10 +110,10 @@ func do(t *testing.T, method, u, tok string, body any, noID bool) resp {
 	return resp{res.StatusCode, res.Header, b}
 }
 
-func get(t *testing.T, u, tok string) resp { return do(t, http.MethodGet, u, tok, nil, false) }
+func get(t testing.TB, u, tok string) resp { return do(t, http.MethodGet, u, tok, nil, false) }
 
 // captcha fetches a captcha and returns key, svg and the answer.
-func captcha(t *testing.T, srv *gdtsim.Server) (key, svg, answer string) {
+func captcha(t testing.TB, srv *gdtsim.Server) (key, svg, answer string) {
 	t.Helper()
 	r := get(t, srv.URL()+"/captcha", "")
 	if r.status != http.StatusOK {
@@ -128,14 +128,14 @@ func captcha(t *testing.T, srv *gdtsim.Server) (key, svg, answer string) {
 	return c.Key, c.Content, a
 }
 
-func authenticate(t *testing.T, srv *gdtsim.Server, user, pass, ckey, cvalue string) resp {
+func authenticate(t testing.TB, srv *gdtsim.Server, user, pass, ckey, cvalue string) resp {
 	t.Helper()
 	return do(t, http.MethodPost, srv.URL()+"/security-taxpayer/authenticate", "",
 		map[string]string{"username": user, "password": pass, "ckey": ckey, "cvalue": cvalue}, false)
 }
 
 // login returns a token for company i.
-func login(t *testing.T, srv *gdtsim.Server, i int) string {
+func login(t testing.TB, srv *gdtsim.Server, i int) string {
 	t.Helper()
 	c := srv.Companies()[i]
 	key, _, ans := captcha(t, srv)
@@ -204,7 +204,7 @@ func listURL(srv *gdtsim.Server, family, dir, search string, size int, state str
 }
 
 // walk pages through a list and returns every row and the page count.
-func walk(t *testing.T, srv *gdtsim.Server, tok, family, dir, search string, size int) ([]row, int) {
+func walk(t testing.TB, srv *gdtsim.Server, tok, family, dir, search string, size int) ([]row, int) {
 	t.Helper()
 	var all []row
 	state := ""
