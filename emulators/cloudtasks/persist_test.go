@@ -2,6 +2,7 @@ package cloudtasks_test
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,12 @@ import (
 func TestStateSurvivesRestart(t *testing.T) {
 	t.Parallel()
 	tg := newTarget(t, nil)
+	// The first request to /stuck hangs until the emulator cancels it at Close.
+	stuck := newTarget(t, func(n int, _ http.ResponseWriter, r *http.Request) {
+		if n == 0 {
+			<-r.Context().Done()
+		}
+	})
 	state := filepath.Join(t.TempDir(), "tasks.json")
 	opts := emu.Options{StateFile: state, Issuer: sharedIssuer(t)}
 	srv, err := emu.Start(opts)
@@ -33,14 +40,22 @@ func TestStateSurvivesRestart(t *testing.T) {
 	for _, id := range []string{"a", "b", "c"} {
 		createTask(t, c, q, httpTask(q, id, tg.srv.URL+"/"+id))
 	}
+	inflight := createQueue(t, c, "inflight", nil, nil)
+	createTask(t, c, inflight, httpTask(inflight, "hung", stuck.srv.URL))
+	waitFor(t, 5*time.Second, "hung request in flight", func() bool { return stuck.count() == 1 })
 	if err := srv.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 
+	// Restart on the same address, as the fault suite does; the old client reconnects.
+	opts.Addr = srv.Addr()
 	srv2, c2 := startEmu(t, opts)
-	if srv2.Addr() == "" {
-		t.Fatal("no address after restart")
+	if srv2.Addr() != opts.Addr {
+		t.Fatalf("restarted on %s, want %s", srv2.Addr(), opts.Addr)
 	}
+	waitFor(t, 5*time.Second, "in-flight task dispatched again after restart", func() bool {
+		return stuck.count() == 2 && gone(c, inflight+"/tasks/hung")
+	})
 	got, err := c2.GetQueue(context.Background(), &cloudtaskspb.GetQueueRequest{Name: q})
 	if err != nil || got.GetState() != cloudtaskspb.Queue_PAUSED || got.GetRateLimits().GetMaxConcurrentDispatches() != 2 ||
 		got.GetRetryConfig().GetMaxAttempts() != 4 {
