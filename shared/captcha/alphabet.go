@@ -26,11 +26,11 @@ func inAlphabet(c byte) bool {
 func NormalizeAnswer(s string) (string, error) {
 	up := strings.ToUpper(strings.TrimSpace(s))
 	if len(up) != Length {
-		return "", hoadon.Errorf(hoadon.CodeInvalid, "captcha: answer has %d characters, want %d: %w", len(up), Length, ErrInvalidAnswer)
+		return "", classified(hoadon.CodeInvalid, ErrInvalidAnswer, "captcha: answer has %d characters, want %d", len(up), Length)
 	}
 	for i := 0; i < len(up); i++ {
 		if !inAlphabet(up[i]) {
-			return "", hoadon.Errorf(hoadon.CodeInvalid, "captcha: answer character %d is not in the alphabet %s: %w", i+1, Alphabet, ErrInvalidAnswer)
+			return "", classified(hoadon.CodeInvalid, ErrInvalidAnswer, "captcha: answer character %d is not in the alphabet %s", i+1, Alphabet)
 		}
 	}
 	return up, nil

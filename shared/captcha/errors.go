@@ -54,10 +54,16 @@ func (e *UnknownGlyphError) Is(target error) bool { return target == ErrUnknownG
 
 // malformed classifies a structural problem of the SVG found by the parser.
 func malformed(err error) error {
-	return hoadon.Errorf(hoadon.CodeBadData, "captcha: %v: %w", err, ErrMalformed)
+	return classified(hoadon.CodeBadData, ErrMalformed, "captcha: %v", err)
 }
 
 // conflict reports a signature that would map to two characters.
 func conflict(sig string, have, want byte) error {
-	return hoadon.Errorf(hoadon.CodeConflict, "captcha: signature %s is %q in the table but the answer says %q: %w", sig, have, want, ErrConflict)
+	return classified(hoadon.CodeConflict, ErrConflict, "captcha: signature %s is %q in the table but the answer says %q", sig, have, want)
+}
+
+// classified builds a *hoadon.Error caused by sentinel. The message does not
+// repeat the sentinel's text: hoadon.Error appends its cause itself.
+func classified(code hoadon.Code, sentinel error, format string, args ...any) error {
+	return &hoadon.Error{Code: code, Message: fmt.Sprintf(format, args...), Err: sentinel}
 }

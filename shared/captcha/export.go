@@ -43,7 +43,7 @@ func (t *Table) Export() ([]byte, error) {
 func (t *Table) Import(data []byte) error {
 	var e exported
 	if err := json.Unmarshal(data, &e); err != nil {
-		return hoadon.Errorf(hoadon.CodeInvalid, "captcha.Table.Import: %w", err)
+		return hoadon.Wrap(hoadon.CodeInvalid, err, "captcha.Table.Import: bad JSON")
 	}
 	if e.Version != exportVersion {
 		return hoadon.Errorf(hoadon.CodeInvalid, "captcha.Table.Import: version %d, want %d", e.Version, exportVersion)

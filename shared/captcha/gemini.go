@@ -126,8 +126,8 @@ func (g *Gemini) Solve(ctx context.Context, svg []byte) (string, error) {
 func parseGeminiAnswer(text string) (string, error) {
 	ans, err := NormalizeAnswer(strings.Trim(text, " \t\r\n\"'`."))
 	if err != nil {
-		return "", hoadon.Errorf(hoadon.CodeBadData, "captcha.Gemini: reply of %d bytes is not %d characters of %s: %w",
-			len(text), Length, Alphabet, ErrInvalidAnswer)
+		return "", classified(hoadon.CodeBadData, ErrInvalidAnswer, "captcha.Gemini: reply of %d bytes is not %d characters of %s",
+			len(text), Length, Alphabet)
 	}
 	return ans, nil
 }
