@@ -91,7 +91,15 @@ func runPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "pull: %s %s..%s, %d flows → %s\n", cfg.Username, cfg.From, cfg.To, len(cfg.Flows), cfg.OutDir)
+	flows := flowList()
+	if len(cfg.Flows) > 0 {
+		names := make([]string, len(cfg.Flows))
+		for i, fl := range cfg.Flows {
+			names[i] = string(fl)
+		}
+		flows = strings.Join(names, ",")
+	}
+	fmt.Fprintf(stderr, "pull: %s %s..%s [%s] → %s\n", cfg.Username, cfg.From, cfg.To, flows, cfg.OutDir)
 	sum, err := pull.Run(ctx, cfg)
 	fmt.Fprintf(stdout, "pull: %s\n", sum)
 	if err != nil {
