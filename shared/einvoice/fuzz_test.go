@@ -2,6 +2,7 @@ package einvoice_test
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -68,4 +69,21 @@ func FuzzParseZIP(f *testing.F) {
 		inv, err := einvoice.ParseAny(data)
 		checkResult(t, inv, err)
 	})
+}
+
+// TestMain caps fuzz minimisation unless -fuzzminimizetime is given. Go
+// minimises every new interesting input with a search that is quadratic in
+// its length; on multi-kilobyte XML seeds it uses the whole default 60 s per
+// input, so a short fuzz run (make test gives each target a few seconds)
+// would otherwise execute almost nothing.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.fuzzminimizetime" })
+	if !set {
+		if err := flag.Set("test.fuzzminimizetime", "200x"); err != nil {
+			panic(err)
+		}
+	}
+	os.Exit(m.Run())
 }
