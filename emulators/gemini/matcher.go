@@ -29,7 +29,7 @@ var builtinExamples embed.FS
 // both sides of a fallback test.
 
 const (
-	cloudPoints  = 48 // points kept per glyph (evenly subsampled)
+	cloudPoints  = 32 // points kept per glyph (evenly subsampled)
 	perCharMax   = 3  // example glyphs kept per character
 	glyphsPerSVG = 6
 )
