@@ -8,9 +8,10 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
-// Sentinel errors. Every error this package returns is a *hoadon.Error whose
-// chain contains one of these, so callers can both read the hoadon Code and
-// test the exact cause with errors.Is.
+// Sentinel errors. The package's errors are *hoadon.Error values (context
+// errors excepted); those about the captcha or an answer carry one of these
+// as cause, so callers can read the hoadon Code and test the exact cause
+// with errors.Is. Gemini transport errors carry the genai error instead.
 var (
 	// ErrUnknownGlyph: a glyph's signature is not in the table. This is the
 	// only class a Chain falls back on; the error is an *UnknownGlyphError
