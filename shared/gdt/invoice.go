@@ -16,7 +16,7 @@ import (
 // portal's JSON kept verbatim in Raw because the object has ~150 keys and
 // new ones appear over time (gdt-portal.md §5).
 type Invoice struct {
-	Flow hoadon.Flow       // the list it came from (zero for Detail)
+	Flow hoadon.Flow       // the list (or the Detail call) it came from
 	Key  hoadon.InvoiceKey // natural key: nbmst, khmshdon, khhdon, shdon
 	ID   string            // the portal's record UUID
 

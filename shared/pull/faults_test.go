@@ -2,6 +2,7 @@ package pull_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -129,5 +130,42 @@ func TestPullInvalidConfig(t *testing.T) {
 	}
 	if n := srv.Stats().Total("/captcha"); n != 0 {
 		t.Errorf("%d captcha calls for invalid configs", n)
+	}
+}
+
+// Ensure an interrupted run stops promptly, counts nothing as failed,
+// leaves no partial file, and a re-run completes the period.
+func TestPullInterruptedThenResumed(t *testing.T) {
+	srv := startSim(t, func(o *gdtsim.Options) {
+		o.DossierlessShare = 0
+		o.ExportLatency = gdtsim.Latency{Min: 100 * time.Millisecond, Max: 100 * time.Millisecond}
+	})
+	cfg := config(t, srv, "2026-08-01", "2026-08-31")
+	cfg.Flows = []hoadon.Flow{hoadon.FlowSoldEInvoice}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		deadline := time.Now().Add(10 * time.Second)
+		for srv.InFlight(cfg.Username) == 0 && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond) // polling a condition, not synchronising by sleep
+		}
+		cancel()
+	}()
+	sum, err := pull.Run(ctx, cfg)
+	if !errors.Is(err, context.Canceled) || sum.Failed != 0 {
+		t.Fatalf("interrupted run: %s, %v", sum, err)
+	}
+	sum, err = pull.Run(context.Background(), cfg)
+	if err != nil || !sum.OK() {
+		t.Fatalf("resumed run: %s, %v", sum, err)
+	}
+	var sold []gdtsim.Truth
+	for _, tr := range truth(srv, cfg) {
+		if tr.Flow == string(hoadon.FlowSoldEInvoice) {
+			sold = append(sold, tr)
+		}
+	}
+	if n := checkFiles(t, cfg, sold); n != len(sold) || sum.Stored+sum.Skipped != len(sold) {
+		t.Fatalf("resumed run: %s; %d files of %d", sum, n, len(sold))
 	}
 }

@@ -192,6 +192,9 @@ func (r *run) fetchPage(ctx context.Context, q gdt.ListQuery, state string) (gdt
 // download stores one invoice, counting exactly one outcome for it.
 func (r *run) download(ctx context.Context, inv *gdt.Invoice) {
 	outcome, err := r.store(ctx, inv)
+	if outcome == outcomeFailed && ctx.Err() != nil {
+		return // interrupted, not failed: the next run picks it up
+	}
 	switch outcome {
 	case outcomeStored:
 		r.stats.stored.Add(1)
