@@ -138,7 +138,7 @@ func (c *checker) rateTotals() {
 		}
 		if !nearAny(rt.TThue.Decimal(), cands) {
 			c.warn(WarnRateTax, "rate %s: TThue %s but ThTien × rate = %s",
-				clip(rt.TSuat), rt.TThue, cands[0].StringFixed(2))
+				clip(rt.TSuat), rt.TThue, cands[0].Round(2).String())
 		}
 	}
 	if len(c.inv.Totals.Rates) == 0 {
