@@ -39,7 +39,8 @@ type Options struct {
 	// passwords; 0 disables lock-out.
 	LockoutThreshold int
 	// RequireRequestID enables the WAF rule that blocks requests without a
-	// request-id header (on by default, as on the real portal since 2026-09).
+	// request-id header (DefaultOptions turns it on, as on the real portal
+	// since 2026-09; the zero Options leave it off).
 	RequireRequestID bool
 	// WAFHTMLReject answers WAF blocks with the HTML "Request Rejected" page
 	// and status 200 instead of the 403 JSON.

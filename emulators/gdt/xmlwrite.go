@@ -104,11 +104,11 @@ func (w *xw) writeParty(tag string, p party, buyer bool) {
 	w.leaf("Ten", p.Name)
 	w.leaf("MST", p.MST)
 	w.leaf("DChi", p.Address)
+	w.leaf("SDThoai", p.Phone)
+	w.leaf("DCTDTu", p.Email)
 	if buyer && p.MST == "" {
 		w.leaf("HVTNMHang", p.Name)
 	}
-	w.leaf("SDThoai", p.Phone)
-	w.leaf("DCTDTu", p.Email)
 	w.leaf("STKNHang", p.Bank)
 	w.leaf("TNHang", p.BankName)
 	w.close(tag)
