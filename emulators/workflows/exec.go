@@ -75,8 +75,10 @@ type runner struct {
 	depth   int
 }
 
-// run executes main with the decoded argument.
-func (ex *execution) run(arg any, hasArg bool) (any, error) {
+// run executes main with the decoded argument. An interpreter bug surfaces as a failed
+// execution with a SystemError instead of crashing the emulator.
+func (ex *execution) run(arg any, hasArg bool) (_ any, err error) {
+	defer recoverInto(&err)
 	r := &runner{ex: ex, routine: "main"}
 	args := map[string]any{}
 	if hasArg && len(ex.wf.main.params) == 1 {
@@ -336,4 +338,11 @@ func (e scopeEnv) resolveName(name string) (any, bool) {
 // errorContext renders where an uncaught error was raised, like the execution error context.
 func errorContext(rs *Raised) string {
 	return fmt.Sprintf("%s\nin step %q, routine %q, line: %d", valueString(rs.Value), rs.Step, rs.Routine, rs.Line)
+}
+
+// recoverInto turns a panic into a SystemError.
+func recoverInto(err *error) {
+	if p := recover(); p != nil {
+		*err = newErr(tagSystem, "internal emulator error: %v", p)
+	}
 }

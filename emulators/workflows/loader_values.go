@@ -11,7 +11,8 @@ import (
 func (ld *loader) parseValue(n *yaml.Node) tmpl {
 	switch n.Kind {
 	case yaml.AliasNode:
-		return ld.parseValue(n.Alias)
+		ld.errf(n, "YAML aliases (*%s) are not supported by the emulator", n.Value)
+		return nil
 	case yaml.SequenceNode:
 		out := listTmpl{}
 		for _, e := range n.Content {

@@ -135,7 +135,8 @@ func (r *runner) runTasks(sc *scope, shared map[string]bool, tasks []branchTask,
 	return out, nil
 }
 
-func (r *runner) runBranch(sc *scope, shared map[string]bool, t branchTask) error {
+func (r *runner) runBranch(sc *scope, shared map[string]bool, t branchTask) (err error) {
+	defer recoverInto(&err)
 	bsc := newScope(sc)
 	bsc.shared = shared
 	defer func() { r.ex.mu.Lock(); r.ex.release(bsc); r.ex.mu.Unlock() }()
@@ -147,7 +148,7 @@ func (r *runner) runBranch(sc *scope, shared map[string]bool, t branchTask) erro
 			return err
 		}
 	}
-	_, err := t.run(bsc) // end or continue simply finish the branch or iteration
+	_, err = t.run(bsc) // end or continue simply finish the branch or iteration
 	return err
 }
 

@@ -110,6 +110,10 @@ main:
     - a:
         try: {call: sys.sleep, args: {seconds: 1}}
         retry: ${http.retry_forever}`, `w.yaml:6: step "a": retry policy "${http.retry_forever}" is not supported`},
+		{"yaml alias", `
+main:
+  steps:
+    - a: {assign: [{x: &v [1]}, {y: *v}]}`, `w.yaml:4: YAML aliases (*v) are not supported`},
 		{"duplicate step", `
 main:
   steps:

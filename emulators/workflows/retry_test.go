@@ -169,4 +169,17 @@ main:
 	if real := time.Since(began); real > 5*time.Second {
 		t.Errorf("30 scaled seconds took %v of real time", real)
 	}
+
+	// Retry backoffs go through the same clock: two 503s under ${http.default_retry} wait
+	// 1 s + 1.25 s of workflow time, i.e. at least 2.25 ms of real time at scale 0.001.
+	b := newBackend(t)
+	began = time.Now()
+	ex = e.run(t, "scaled_retry", strings.Replace(retryWorkflow, "RETRY", "${http.default_retry}", 1),
+		map[string]any{"method": "GET", "url": b.URL + "/flaky?id=s&fail=2&code=503"})
+	if ex.State != executionspb.Execution_SUCCEEDED || b.count("s") != 3 {
+		t.Fatalf("state %s after %d calls", ex.State, b.count("s"))
+	}
+	if real := time.Since(began); real < 2250*time.Microsecond {
+		t.Errorf("two backoffs (2.25 s scaled by 0.001) took only %v", real)
+	}
 }
