@@ -15,7 +15,7 @@ import (
 const (
 	MaxXMLSize  = 16 << 20 // bytes of XML accepted by Parse
 	maxDepth    = 64       // element nesting
-	maxElements = 200_000  // elements outside the skipped signature blocks
+	maxElements = 500_000  // elements outside the skipped signature blocks (≈30 000 lines)
 )
 
 // node is one element of the document with its text; element names are
