@@ -136,3 +136,34 @@ func TestServerErrorsCorruptZipsAndDrops(t *testing.T) {
 		t.Errorf("dropped requests counted %d, want 1", n)
 	}
 }
+
+func TestCursorLossAndTotalJitter(t *testing.T) {
+	srv := start(t, func(o *gdtsim.Options) {
+		o.InvoicesPerMonth = 40
+		o.Faults = gdtsim.FaultOptions{CursorSkipShare: 1, TotalJitter: 3}
+	})
+	tok := login(t, srv, 0)
+	rows, _ := walk(t, srv, tok, "query", "sold", searchFor(march, marchEnd, ""), 5)
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.key()] {
+			t.Fatalf("%s listed twice", r.key())
+		}
+		seen[r.key()] = true
+	}
+	if len(rows) >= 40 || len(rows) < 30 {
+		t.Fatalf("walk with a lossy cursor returned %d of 40 rows", len(rows))
+	}
+	totals := map[int]bool{}
+	for i := 0; i < 20; i++ {
+		var p page
+		get(t, listURL(srv, "query", "sold", searchFor(march, marchEnd, ""), 5, "", false), tok).json(t, &p)
+		if p.Total < 37 || p.Total > 43 {
+			t.Fatalf("total %d outside 40±3", p.Total)
+		}
+		totals[p.Total] = true
+	}
+	if len(totals) < 2 {
+		t.Errorf("total never varied: %v", totals)
+	}
+}

@@ -2,6 +2,7 @@ package gdt
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strconv"
@@ -119,9 +120,17 @@ func (s *Simulator) handleList(w http.ResponseWriter, r *http.Request, acc *acco
 		}
 		b.Write(s.rowBytes(inv))
 	}
-	b.WriteString(`],"total":` + strconv.Itoa(len(rows)) + `,"state":`)
+	fo := s.faults()
+	total := len(rows)
+	if j := fo.TotalJitter; j > 0 {
+		total = max(0, total+rand.IntN(2*j+1)-j)
+	}
+	b.WriteString(`],"total":` + strconv.Itoa(total) + `,"state":`)
 	if end < len(rows) && len(page) > 0 {
 		last := page[len(page)-1]
+		if fo.CursorSkipShare > 0 && end+1 < len(rows) && rand.Float64() < fo.CursorSkipShare {
+			last = rows[end] // the next row is lost, like the real cursor's rare gaps
+		}
 		b.WriteString(`"` + cursor{fingerprint: q.fp, date: last.Date, key: last.Key}.encode() + `"`)
 	} else {
 		b.WriteString("null")

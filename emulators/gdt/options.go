@@ -96,6 +96,13 @@ type FaultOptions struct {
 	RateLimitFor time.Duration
 	// CorruptZipShare is the share of export-xml ZIPs sent truncated.
 	CorruptZipShare float64
+	// TotalJitter makes list `total` vary by up to ± this many rows per
+	// page, like the real portal's unstable counts (§4.7).
+	TotalJitter int
+	// CursorSkipShare is the share of list pages whose `state` silently
+	// skips the next row, reproducing the real cursor's occasional loss
+	// (~0.6 % of rows; a client must repeat walks and union them).
+	CursorSkipShare float64
 }
 
 // DefaultOptions returns a small, realistic, fault-free configuration.
@@ -153,6 +160,7 @@ func (o Options) validate() error {
 		"DossierlessShare": o.DossierlessShare, "RelatedShare": o.RelatedShare,
 		"DropShare": o.Faults.DropShare, "ServerErrorShare": o.Faults.ServerErrorShare,
 		"RateLimitShare": o.Faults.RateLimitShare, "CorruptZipShare": o.Faults.CorruptZipShare,
+		"CursorSkipShare": o.Faults.CursorSkipShare,
 	} {
 		if v < 0 || v > 1 {
 			errs = append(errs, fmt.Errorf("%s %v: want 0..1", name, v))
@@ -163,7 +171,7 @@ func (o Options) validate() error {
 			errs = append(errs, fmt.Errorf("%s %v..%v: want 0 <= min <= max", name, l.Min, l.Max))
 		}
 	}
-	if o.Limits.MaxConcurrent < 0 || o.Limits.RatePerSecond < 0 || o.Limits.Burst < 0 || o.LockoutThreshold < 0 {
+	if o.Limits.MaxConcurrent < 0 || o.Limits.RatePerSecond < 0 || o.Limits.Burst < 0 || o.LockoutThreshold < 0 || o.Faults.TotalJitter < 0 {
 		errs = append(errs, errors.New("limits and lock-out threshold must not be negative"))
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -76,6 +76,8 @@ func parseFlags(args []string) (gdtsim.Options, error) {
 	fs.Float64Var(&o.Faults.DropShare, "drop-share", 0, "share of connections closed without response")
 	fs.Float64Var(&o.Faults.CorruptZipShare, "corrupt-zip-share", 0, "share of truncated export ZIPs")
 	fs.BoolVar(&o.Faults.Down, "down", false, "start in 'portal down' mode (503)")
+	fs.IntVar(&o.Faults.TotalJitter, "total-jitter", 0, "list total varies by up to ± this many rows")
+	fs.Float64Var(&o.Faults.CursorSkipShare, "cursor-skip-share", 0, "share of list pages whose state skips a row")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
