@@ -41,13 +41,26 @@ func (s *Simulator) month(c, year int, m time.Month) *monthData {
 	return md
 }
 
+// Data exists for 2000–2099 only: symbols carry a two-digit year.
+var (
+	firstMonth = time.Date(2000, 1, 1, 0, 0, 0, 0, vn)
+	lastMonth  = time.Date(2099, 12, 1, 0, 0, 0, 0, vn)
+)
+
 // monthsBetween lists the calendar months touched by [from, to] (dates in
-// Vietnam time), latest first.
+// Vietnam time) that hold data, latest first.
 func monthsBetween(from, to time.Time) []time.Time {
 	from, to = from.In(vn), to.In(vn)
 	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, vn)
+	if first.Before(firstMonth) {
+		first = firstMonth
+	}
+	m := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, vn)
+	if m.After(lastMonth) {
+		m = lastMonth
+	}
 	var out []time.Time
-	for m := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, vn); !m.Before(first); m = m.AddDate(0, -1, 0) {
+	for ; !m.Before(first); m = m.AddDate(0, -1, 0) {
 		out = append(out, m)
 	}
 	return out
