@@ -145,3 +145,19 @@ func TestSimTokenExpiry(t *testing.T) {
 		t.Errorf("Expired margins wrong for %v", s)
 	}
 }
+
+// Ensure a portal slower than the client's timeout gives a transient error
+// (the download is retried later), not a hang.
+func TestSimTimeoutIsTransient(t *testing.T) {
+	srv := startSim(t, func(o *gdtsim.Options) {
+		o.ExportLatency = gdtsim.Latency{Min: 2 * time.Second, Max: 2 * time.Second}
+	})
+	co := srv.Companies()[0]
+	c := simClient(t, srv.URL(), func(cfg *gdt.Config) { cfg.ExportTimeout = 100 * time.Millisecond })
+	s := simLogin(t, c, co)
+	start := time.Now()
+	_, err := c.ExportXML(context.Background(), s, hoadon.FlowSoldEInvoice, firstWith(t, srv, co.MST, hoadon.FlowSoldEInvoice, true))
+	if hoadon.ErrorCode(err) != hoadon.CodeTransient || time.Since(start) > time.Second {
+		t.Fatalf("err %v after %v", err, time.Since(start))
+	}
+}
