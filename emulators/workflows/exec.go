@@ -70,9 +70,10 @@ func nextFlow(next string) *flow {
 
 // runner executes the steps of one routine invocation.
 type runner struct {
-	ex      *execution
-	routine string
-	depth   int
+	ex       *execution
+	routine  string
+	depth    int // subworkflow call depth
+	parDepth int // parallel nesting depth, carried into subworkflow calls
 }
 
 // run executes main with the decoded argument. An interpreter bug surfaces as a failed
@@ -261,7 +262,7 @@ func (r *runner) callSub(sub *routine, args map[string]any) (any, error) {
 	if r.depth+1 > maxCallDepth {
 		return nil, newErr(tagRecursion, "maximum subworkflow call depth (%d) exceeded calling %s", maxCallDepth, sub.name)
 	}
-	child := &runner{ex: r.ex, routine: sub.name, depth: r.depth + 1}
+	child := &runner{ex: r.ex, routine: sub.name, depth: r.depth + 1, parDepth: r.parDepth}
 	return child.runRoutine(sub, args)
 }
 
@@ -313,7 +314,7 @@ func (e scopeEnv) lookup(name string) (any, bool) { return e.sc.lookup(name) }
 
 func (e scopeEnv) callFunc(name string, args []any) (any, error) {
 	b, ok := stdlib[name]
-	if !ok || b.blocking || b.predicate {
+	if !ok || b.blocking {
 		return nil, newErr(tagSystem, "function %s cannot be called in an expression", name)
 	}
 	return callBuiltin(&callCtx{ctx: e.r.ex.ctx, ex: e.r.ex}, b, args)

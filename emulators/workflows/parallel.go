@@ -23,11 +23,16 @@ type branchFailure struct {
 }
 
 func (r *runner) runParallel(sc *scope, p *parallelStep) error {
+	if r.parDepth+1 > maxParallelDepth {
+		// reached only through subworkflow calls; direct nesting is rejected at load time
+		return newErr(tagParallelNesting, "parallel steps can be nested at most %d deep", maxParallelDepth)
+	}
+	inner := &runner{ex: r.ex, routine: r.routine, depth: r.depth, parDepth: r.parDepth + 1}
 	limit, err := r.concurrencyLimit(sc, p)
 	if err != nil {
 		return err
 	}
-	tasks, err := r.parallelTasks(sc, p)
+	tasks, err := inner.parallelTasks(sc, p)
 	if err != nil {
 		return err
 	}
@@ -35,7 +40,7 @@ func (r *runner) runParallel(sc *scope, p *parallelStep) error {
 	for _, n := range p.shared {
 		shared[n] = true
 	}
-	failures, err := r.runTasks(sc, shared, tasks, limit)
+	failures, err := inner.runTasks(sc, shared, tasks, limit)
 	if err != nil {
 		return err
 	}

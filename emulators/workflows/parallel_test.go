@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"strings"
 	"testing"
 
 	"cloud.google.com/go/workflows/executions/apiv1/executionspb"
@@ -92,6 +93,33 @@ main:
 			}
 		})
 	}
+
+	t.Run("nesting through a subworkflow raises ParallelNestingError", func(t *testing.T) {
+		ex := e.run(t, "nest", `
+main:
+  steps:
+    - outer:
+        parallel:
+          branches:
+            - a:
+                steps:
+                  - inner:
+                      parallel:
+                        branches:
+                          - b:
+                              steps:
+                                - deeper: {call: third}
+third:
+  steps:
+    - p:
+        parallel:
+          branches:
+            - c: {steps: [{s: {assign: [{x: 1}]}}]}`, nil)
+		tags := errorTags(t, ex)
+		if len(tags) != 1 || tags[0] != "UnhandledBranchError" || !strings.Contains(ex.GetError().GetPayload(), "ParallelNestingError") {
+			t.Errorf("error %s, want UnhandledBranchError wrapping ParallelNestingError", ex.GetError().GetPayload())
+		}
+	})
 
 	t.Run("concurrency_limit bounds in-flight requests", func(t *testing.T) {
 		for _, limit := range []int{1, 3} {

@@ -14,7 +14,7 @@ func (v *vctx) checkCall(s *step) {
 		return
 	}
 	b, ok := stdlib[s.call]
-	if !ok || b.predicate {
+	if !ok {
 		v.errf(s.line, "step %q: unknown call target %q%s", s.name, s.call, unsupportedHint(s.call))
 		return
 	}
