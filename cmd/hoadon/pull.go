@@ -24,7 +24,7 @@ func init() {
 		words: "pull",
 		usage: "--username MST (--password-file FILE | --password-env VAR) --from DATE --to DATE " +
 			"[--flows LIST] [--out DIR] [--concurrency N] [--base-url URL | --legacy] [--proxy URL] " +
-			"[--ca-file PEM] [--timeout D] [--spacing D] [--require-ttxly] [--verbose]",
+			"[--ca-file PEM] [--timeout D] [--spacing D] [--require-ttxly] [--repeat-walks N] [--skip-no-dossier] [--verbose]",
 		summary: "download a period's invoice XML straight from the portal into a folder (no cloud)",
 		run:     runPull,
 	})
@@ -36,7 +36,7 @@ func init() {
 type pullFlags struct {
 	baseURL, username, passwordFile, passwordEnv string
 	from, to, flows, out, proxy, caFile          string
-	concurrency                                  int
+	concurrency, repeatWalks                     int
 	timeout                                      time.Duration
 	spacing                                      string
 	legacy, requireTTXLY, verbose, skipNoDossier bool
@@ -59,6 +59,7 @@ func parsePullFlags(args []string, stderr io.Writer) (*pullFlags, error) {
 	fs.StringVar(&f.spacing, "spacing", "auto", "minimum gap between request starts, e.g. 500ms (auto: 300ms for the real portal, 0 otherwise)")
 	fs.StringVar(&f.proxy, "proxy", "", "HTTP(S) proxy URL for portal traffic")
 	fs.StringVar(&f.caFile, "ca-file", "", "extra PEM CA certificates to trust for the portal")
+	fs.IntVar(&f.repeatWalks, "repeat-walks", 0, "walk each list window up to N more times while walks find missed rows")
 	fs.BoolVar(&f.requireTTXLY, "require-ttxly", false, "list purchase invoices per ttxly value (5, 6, 8)")
 	fs.BoolVar(&f.skipNoDossier, "skip-no-dossier", false, "do not ask for XML of rows without hsgoc (saves requests)")
 	fs.BoolVar(&f.verbose, "verbose", false, "log every unavailable invoice and retry reason")
@@ -192,7 +193,8 @@ func (f *pullFlags) client() (*gdt.Client, string, error) {
 	case base == "":
 		base = gdt.DefaultBaseURL
 	}
-	cfg := gdt.Config{BaseURL: base, Timeout: f.timeout, ExportTimeout: 2 * f.timeout, RequireTTXLY: f.requireTTXLY}
+	cfg := gdt.Config{BaseURL: base, Timeout: f.timeout, ExportTimeout: 2 * f.timeout, RequireTTXLY: f.requireTTXLY,
+		RepeatWalks: f.repeatWalks}
 	if f.proxy != "" {
 		u, err := url.Parse(f.proxy)
 		if err != nil || u.Host == "" {

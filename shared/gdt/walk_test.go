@@ -21,6 +21,8 @@ type fakeList struct {
 	trailingState bool // give a cursor on the last page too
 	rejectNoTTXLY bool // 400 on purchase lists without ttxly
 	rejectTTXLY8  bool // 500 on ttxly==8
+	lossyFirst    bool // the first walk of each window misses every 7th invoice (§4.7)
+	walks         map[string]int
 	queries       []gdt.ListQuery
 }
 
@@ -35,8 +37,18 @@ func (f *fakeList) fetch(_ context.Context, q gdt.ListQuery, state string) (gdt.
 	if f.rejectTTXLY8 && q.TTXLY == 8 {
 		return gdt.Page{}, hoadon.Errorf(hoadon.CodeTransient, "500")
 	}
+	if f.walks == nil {
+		f.walks = map[string]int{}
+	}
+	walk := fmt.Sprint(q)
+	if state == "" {
+		f.walks[walk]++
+	}
 	var match []gdt.Invoice
 	for _, r := range f.rows {
+		if f.lossyFirst && f.walks[walk] == 1 && r.Key.SHDon%7 == 0 {
+			continue
+		}
 		if !r.Date.Before(q.From.Time) && !r.Date.After(q.To.Time) && (q.TTXLY == 0 || q.TTXLY == r.TTXLY) {
 			match = append(match, r)
 		}
@@ -217,5 +229,27 @@ func TestWalkErrors(t *testing.T) {
 	_, errs = collect(t, gdt.Walk(context.Background(), failJan, "bogus", from, to, gdt.WalkOptions{}))
 	if len(errs) != 1 || hoadon.ErrorCode(errs[0]) != hoadon.CodeInvalid {
 		t.Fatalf("bad flow: %v", errs)
+	}
+}
+
+// Ensure "repeat and union" recovers rows a cursor walk lost, and stops
+// repeating once a walk finds nothing new.
+func TestWalkRepeatUnion(t *testing.T) {
+	from, to := dates("2026-03-01", "2026-04-30")
+	for _, repeat := range []int{0, 3} {
+		fl := &fakeList{rows: rowsBetween(t, hoadon.FlowSoldEInvoice, "2026-03-01", "2026-04-30", 2), size: 9, lossyFirst: true}
+		got, errs := collect(t, gdt.Walk(context.Background(), fl.fetch, hoadon.FlowSoldEInvoice, from, to, gdt.WalkOptions{Repeat: repeat}))
+		if len(errs) != 0 {
+			t.Fatal(errs)
+		}
+		complete := len(got) == len(fl.rows)
+		if complete != (repeat > 0) {
+			t.Errorf("repeat %d: got %d of %d invoices", repeat, len(got), len(fl.rows))
+		}
+		for w, n := range fl.walks {
+			if want := map[bool]int{false: 1, true: 3}[repeat > 0]; n != want {
+				t.Errorf("repeat %d: window %s walked %d times, want %d (stop when nothing new)", repeat, w, n, want)
+			}
+		}
 	}
 }
