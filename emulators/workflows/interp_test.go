@@ -196,9 +196,13 @@ main:
               - ${[math.max(1, 2.5), math.min(3, 4), math.floor(2.7), math.abs(-3)]}
               - ${len(uuid.generate())}
               - ${text.match_regex("ab12", "[0-9]+")}
+              - ${time.format(1700000000.5)}
+              - ${time.format(1700000000, "Asia/Ho_Chi_Minh")}
+              - ${time.parse("2023-11-14T22:13:20.5Z")}
     - r: {return: '${r}'}`,
 		want: `[["a","b","c"], "a+b+c", [{"index":0,"match":"ab"},{"index":3,"match":"ab"}], "XYzw", "el", "chữ",
-			{"k":[1,"x"]}, "[1,\"<a>\"]", "hi", 2, null, [1,2], 6, ["a","b"], "d", [42, 2, 1.5, "7", "true"], [2.5, 3, 2, 3], 36, true]`},
+			{"k":[1,"x"]}, "[1,\"<a>\"]", "hi", 2, null, [1,2], 6, ["a","b"], "d", [42, 2, 1.5, "7", "true"], [2.5, 3, 2, 3], 36, true,
+			"2023-11-14T22:13:20.500000Z", "2023-11-15T05:13:20.000000+07:00", 1700000000.5]`},
 	{name: "env", arg: map[string]any{}, src: `
 main:
   steps:
