@@ -222,3 +222,50 @@ func dur(d time.Duration) *durationpb.Duration { return durationpb.New(d) }
 func fastRetry(attempts int32, backoff time.Duration) *cloudtaskspb.RetryConfig {
 	return &cloudtaskspb.RetryConfig{MaxAttempts: attempts, MinBackoff: dur(backoff), MaxBackoff: dur(backoff)}
 }
+
+// stallMonitor records a 5 ms ticker so a test can tell how long the whole process was
+// stalled (not scheduled) during a window: on the shared, heavily loaded test machine stalls
+// of 50-150 ms happen and would otherwise look like late dispatches.
+type stallMonitor struct {
+	mu    sync.Mutex
+	ticks []time.Time
+}
+
+const stallTick = 5 * time.Millisecond
+
+func watchStalls(t *testing.T) *stallMonitor {
+	m := &stallMonitor{}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tk := time.NewTicker(stallTick)
+		defer tk.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case now := <-tk.C:
+				m.mu.Lock()
+				m.ticks = append(m.ticks, now)
+				m.mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-done })
+	return m
+}
+
+// worst is the longest gap between ticks overlapping [from, to], beyond the tick period.
+func (m *stallMonitor) worst(from, to time.Time) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var w time.Duration
+	for i := 1; i < len(m.ticks); i++ {
+		if m.ticks[i].Before(from) || m.ticks[i-1].After(to) {
+			continue
+		}
+		w = max(w, m.ticks[i].Sub(m.ticks[i-1])-stallTick)
+	}
+	return w
+}
