@@ -43,23 +43,18 @@ func firstWith(t *testing.T, srv *gdtsim.Server, mst string, flow hoadon.Flow, h
 	return hoadon.InvoiceKey{}
 }
 
-// Ensure every error class of the taxonomy comes out right against the
-// simulator's real answers.
-func TestSimErrorClasses(t *testing.T) {
+// Ensure login refusals are classified from the simulator's answers:
+// wrong captcha (after three fresh captchas), wrong password, lock-out.
+func TestSimLoginErrors(t *testing.T) {
 	ctx := context.Background()
-	var clockOffset atomic.Int64
-	srv := startSim(t, func(o *gdtsim.Options) {
-		o.LockoutThreshold = 2
-		o.DossierlessShare = 0.3
-		o.Now = func() time.Time { return time.Now().Add(time.Duration(clockOffset.Load())) }
-	})
-	cos := srv.Companies()
-	co, victim := cos[0], cos[1]
+	srv := startSim(t, func(o *gdtsim.Options) { o.LockoutThreshold = 2 })
+	co, victim := srv.Companies()[0], srv.Companies()[1]
 	c := simClient(t, srv.URL())
-	march := marchQuery(hoadon.FlowSoldEInvoice)
-
 	if _, err := c.Login(ctx, co.MST, co.Password, constSolver("222222")); hoadon.ErrorCode(err) != hoadon.CodeWrongCaptcha {
 		t.Errorf("wrong captcha: %v", err)
+	}
+	if n := srv.Stats().Total("/captcha"); n != gdt.MaxCaptchaAttempts {
+		t.Errorf("%d captchas fetched, want %d", n, gdt.MaxCaptchaAttempts)
 	}
 	for i := 0; i < 2; i++ {
 		if _, err := c.Login(ctx, victim.MST, "wrong", captcha.NewTable()); hoadon.ErrorCode(err) != hoadon.CodeBadCredentials {
@@ -69,12 +64,21 @@ func TestSimErrorClasses(t *testing.T) {
 	if _, err := c.Login(ctx, victim.MST, victim.Password, captcha.NewTable()); hoadon.ErrorCode(err) != hoadon.CodeLocked {
 		t.Errorf("locked account: %v", err)
 	}
+}
 
+// Ensure invoice-level answers are classified: no dossier, unknown invoice,
+// NumberFormatException for an empty number, range over one month.
+func TestSimDataErrors(t *testing.T) {
+	ctx := context.Background()
+	srv := startSim(t, func(o *gdtsim.Options) { o.DossierlessShare = 0.3 })
+	co := srv.Companies()[0]
+	c := simClient(t, srv.URL())
 	s := simLogin(t, c, co)
+	withXML := firstWith(t, srv, co.MST, hoadon.FlowSoldEInvoice, true)
 	if _, err := c.ExportXML(ctx, s, hoadon.FlowSoldEInvoice, firstWith(t, srv, co.MST, hoadon.FlowSoldEInvoice, false)); hoadon.ErrorCode(err) != hoadon.CodeNoDossier {
 		t.Errorf("no dossier: %v", err)
 	}
-	files, err := c.ExportXML(ctx, s, hoadon.FlowSoldEInvoice, firstWith(t, srv, co.MST, hoadon.FlowSoldEInvoice, true))
+	files, err := c.ExportXML(ctx, s, hoadon.FlowSoldEInvoice, withXML)
 	if _, xml, ok := gdt.InvoiceXML(files); err != nil || !ok || !strings.Contains(string(xml), "<HDon") {
 		t.Errorf("export-xml: %v, entries %v", err, keys(files))
 	}
@@ -83,13 +87,12 @@ func TestSimErrorClasses(t *testing.T) {
 	if _, err := c.Detail(ctx, s, hoadon.FlowSoldEInvoice, missing); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
 		t.Errorf("unknown invoice: %v", err)
 	}
-
 	emptyNumber := simClient(t, srv.URL(), func(cfg *gdt.Config) {
 		cfg.HTTPClient = &http.Client{Transport: rewrite(func(r *http.Request) {
 			r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "khmshdon=1", "khmshdon=", 1)
 		})}
 	})
-	if _, err := emptyNumber.Detail(ctx, s, hoadon.FlowSoldEInvoice, firstWith(t, srv, co.MST, hoadon.FlowSoldEInvoice, true)); hoadon.ErrorCode(err) != hoadon.CodeInvalid {
+	if _, err := emptyNumber.Detail(ctx, s, hoadon.FlowSoldEInvoice, withXML); hoadon.ErrorCode(err) != hoadon.CodeInvalid {
 		t.Errorf("NumberFormatException: %v", err)
 	}
 	twoMonths := simClient(t, srv.URL(), func(cfg *gdt.Config) {
@@ -97,11 +100,17 @@ func TestSimErrorClasses(t *testing.T) {
 			r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "tdlap=ge=01/03/2026", "tdlap=ge=01/01/2026", 1)
 		})}
 	})
-	if _, err := twoMonths.ListPage(ctx, s, march, ""); hoadon.ErrorCode(err) != hoadon.CodeInvalid ||
+	if _, err := twoMonths.ListPage(ctx, s, marchQuery(hoadon.FlowSoldEInvoice), ""); hoadon.ErrorCode(err) != hoadon.CodeInvalid ||
 		!strings.Contains(err.Error(), "1 tháng") {
 		t.Errorf("range too long: %v", err)
 	}
+}
 
+// Ensure firewall blocks (JSON 403 and HTML 200), 429 with Retry-After,
+// outages and expired tokens are classified, and that the client's own
+// requests (with request-id) are never blocked.
+func TestSimInfrastructureErrors(t *testing.T) {
+	ctx := context.Background()
 	for _, html := range []bool{false, true} {
 		srv := startSim(t, func(o *gdtsim.Options) { o.WAFHTMLReject = html })
 		noID := simClient(t, srv.URL(), func(cfg *gdt.Config) {
@@ -111,9 +120,15 @@ func TestSimErrorClasses(t *testing.T) {
 			t.Errorf("firewall (html=%v): %v", html, err)
 		}
 	}
-
+	var clockOffset atomic.Int64
+	srv := startSim(t, func(o *gdtsim.Options) {
+		o.Now = func() time.Time { return time.Now().Add(time.Duration(clockOffset.Load())) }
+	})
+	c := simClient(t, srv.URL())
+	s := simLogin(t, c, srv.Companies()[0])
+	march := marchQuery(hoadon.FlowSoldEInvoice)
 	srv.SetFaults(gdtsim.FaultOptions{RateLimitShare: 1})
-	_, err = c.ListPage(ctx, s, march, "")
+	_, err := c.ListPage(ctx, s, march, "")
 	if hoadon.ErrorCode(err) != hoadon.CodeRateLimited || hoadon.ErrorRetryAfter(err) < time.Second {
 		t.Errorf("rate limit: %v (retry after %v)", err, hoadon.ErrorRetryAfter(err))
 	}
@@ -124,7 +139,9 @@ func TestSimErrorClasses(t *testing.T) {
 		}
 	}
 	srv.SetFaults(gdtsim.FaultOptions{})
-
+	if _, err := c.ListPage(ctx, s, march, ""); err != nil {
+		t.Errorf("after faults: %v", err)
+	}
 	clockOffset.Store(int64(25 * time.Hour))
 	if _, err := c.ListPage(ctx, s, march, ""); hoadon.ErrorCode(err) != hoadon.CodeSessionExpired {
 		t.Errorf("expired token: %v", err)
