@@ -22,11 +22,12 @@ main:
           branches:
             - left:
                 steps:
-                  - l: {assign: [{a: '${readonly + 1}'}, {local_only: 1}]}
+                  - l: {assign: [{a: '${readonly + 1}'}, {local_only: 1}, {later: 1}]}
             - right:
                 steps:
                   - r: {assign: [{b: 2}]}
-    - ret: {return: ['${a}', '${b}']}`, `[6, 2]`},
+    - after: {assign: [{later: 2}]}
+    - ret: {return: ['${a}', '${b}', '${later}']}`, `[6, 2, 2]`},
 		{"parallel for accumulates into a shared map", `
 main:
   steps:

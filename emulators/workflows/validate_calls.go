@@ -133,8 +133,9 @@ func minus(a, b map[string]bool) map[string]bool {
 	return out
 }
 
-// assignedOutside lists the variables of the routine assigned outside parallel step s
-// (parameters, assign targets, call results): the parent variables its branches can see.
+// assignedOutside lists the variables of the routine assigned before parallel step s
+// (parameters, and assign targets and call results on earlier lines): the parent variables
+// its branches can see.
 func (v *vctx) assignedOutside(s *step) map[string]bool {
 	out := map[string]bool{}
 	for _, p := range v.r.params {
@@ -145,9 +146,11 @@ func (v *vctx) assignedOutside(s *step) map[string]bool {
 			return false
 		}
 		for _, a := range st.assign {
-			out[a.root] = true
+			if a.line < s.line {
+				out[a.root] = true
+			}
 		}
-		if st.result != "" {
+		if st.result != "" && st.line < s.line {
 			out[st.result] = true
 		}
 		return true
