@@ -1,0 +1,90 @@
+// Command localstack starts every local emulator hoadon needs (GDT portal simulator,
+// Firestore, fake GCS, Cloud Tasks, Cloud Workflows with their shared OIDC issuer, fake
+// Gemini) on free or given ports, prints the environment the server and CLI read as KEY=VALUE
+// lines (and writes it with --env-file), and stops everything on Ctrl-C or SIGTERM.
+//
+//	go run ./cmd/localstack --env-file .localstack.env
+//
+// The orchestration lives in emulators/localstack; this command only parses flags and waits.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hoadon/hoadon/emulators/localstack"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "localstack:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the stack, reports it and blocks until ctx is cancelled (a signal), then stops
+// everything.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	o.cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	if o.quiet {
+		o.cfg.Logger = nil
+	}
+	if o.firestoreLog {
+		o.cfg.FirestoreOutput = stderr
+	}
+	t0 := time.Now()
+	st, err := localstack.Start(ctx, o.cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := st.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	if o.envFile != "" {
+		if err := st.WriteEnvFile(o.envFile); err != nil {
+			return err
+		}
+		defer os.Remove(o.envFile) // a stale file would point at dead ports
+	}
+	fmt.Fprintln(stdout, strings.Join(st.EnvLines(), "\n"))
+	describe(stderr, st, time.Since(t0), o.envFile)
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "localstack: stopping")
+	return nil
+}
+
+// describe tells the human what is running; no secret (password, token) is printed.
+func describe(w io.Writer, st *localstack.Stack, took time.Duration, envFile string) {
+	fmt.Fprintf(w, "localstack: ready in %s", took.Round(time.Millisecond))
+	if envFile != "" {
+		fmt.Fprintf(w, "; environment written to %s", envFile)
+	}
+	fmt.Fprintln(w, "; Ctrl-C stops everything")
+	if sim := st.GDT(); sim != nil {
+		if cs := sim.Companies(); len(cs) > 0 {
+			fmt.Fprintf(w, "localstack: GDT simulator with %d companies; demo company MST %s (%s); ground truth %s\n",
+				len(cs), cs[0].MST, cs[0].Name, sim.SimURL())
+		}
+	}
+}
