@@ -71,24 +71,7 @@ func (s *Simulator) generateFlow(c, year int, month time.Month, f flow) []*invoi
 	out := make([]*invoice, n)
 	for i := range out {
 		inv := &invoice{Flow: f, Date: time.Date(year, month, dayOf[i], 0, 0, 0, 0, vn), Seed: r.Uint64()}
-		other := pick(r, others)
-		seller, buyer := self, other
-		if f.purchase() {
-			seller, buyer = other, self
-		}
-		sym := seller.symbols[0]
-		if len(seller.symbols) > 1 && r.IntN(7) == 0 {
-			sym = seller.symbols[1]
-		}
-		inv.Buyer = buyer.party
-		inv.Seller = seller.party
-		series := byte('C')
-		if f == flowSoldQuery && sym == self.symbols[1] || f == flowPurchaseQuery && r.IntN(6) == 0 {
-			series = 'K' // a minority of symbols carry no tax-authority code
-		}
-		inv.Key = invKey{NBMST: seller.party.MST, KHMSHDon: seller.tmpl,
-			KHHDon: fmt.Sprintf("%c%02d%s", series, year%100, sym),
-			SHDon:  int64(int(month)-1)*int64(n) + int64(i) + 1}
+		s.assignParties(inv, r, self, pick(r, others), int64(int(month)-1)*int64(n)+int64(i)+1)
 		s.classify(inv, r)
 		out[i] = inv
 	}
@@ -109,6 +92,26 @@ func (s *Simulator) generateFlow(c, year int, month time.Month, f flow) []*invoi
 		return 1
 	})
 	return out
+}
+
+// assignParties sets seller, buyer and key: the company sells on its own
+// symbols in sold flows and buys from the counterpart in purchase flows.
+func (s *Simulator) assignParties(inv *invoice, r *rand.Rand, self, other counterpart, number int64) {
+	seller, buyer := self, other
+	if inv.Flow.purchase() {
+		seller, buyer = other, self
+	}
+	sym := seller.symbols[0]
+	if len(seller.symbols) > 1 && r.IntN(7) == 0 {
+		sym = seller.symbols[1]
+	}
+	inv.Seller, inv.Buyer = seller.party, buyer.party
+	series := byte('C')
+	if inv.Flow == flowSoldQuery && sym == seller.symbols[1] || inv.Flow == flowPurchaseQuery && r.IntN(6) == 0 {
+		series = 'K' // a minority of symbols carry no tax-authority code
+	}
+	inv.Key = invKey{NBMST: seller.party.MST, KHMSHDon: seller.tmpl,
+		KHHDon: fmt.Sprintf("%c%02d%s", series, inv.Date.Year()%100, sym), SHDon: number}
 }
 
 // defaultRate is the invoice's main VAT rate; the 8 % reduced rate is common

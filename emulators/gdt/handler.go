@@ -147,12 +147,14 @@ func (s *Simulator) serveData(w http.ResponseWriter, r *http.Request, p string) 
 		sleep(r, s.opts.Latency)
 	}
 	if share := s.faults().ServerErrorShare; share > 0 && rand.Float64() < share {
-		code := []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}[rand.IntN(3)]
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(code)
-		_, _ = w.Write([]byte("<html><body><h1>" + http.StatusText(code) + "</h1></body></html>"))
+		gatewayError(w)
 		return
 	}
+	s.dispatch(w, r, acc, family, op, backend)
+}
+
+// dispatch calls the endpoint handler of an admitted data request.
+func (s *Simulator) dispatch(w http.ResponseWriter, r *http.Request, acc *account, family, op, backend string) {
 	sco := family == "sco-query"
 	switch op {
 	case "":
@@ -207,4 +209,12 @@ func (w *releaseWriter) Write(b []byte) (int, error) {
 		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// gatewayError is an injected 502/503/504 with a proxy-style HTML body.
+func gatewayError(w http.ResponseWriter) {
+	code := []int{http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}[rand.IntN(3)]
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte("<html><body><h1>" + http.StatusText(code) + "</h1></body></html>"))
 }

@@ -111,10 +111,18 @@ func (s *Simulator) handleList(w http.ResponseWriter, r *http.Request, acc *acco
 		}
 	}
 	end := min(from+q.size, len(rows))
-	page := rows[from:end]
 	var b bytes.Buffer
+	s.writePage(&b, rows, from, end, q.fp)
+	b.WriteString(`,"time":` + strconv.FormatInt(max(time.Since(start).Milliseconds(), 1), 10) + "}")
+	w.Header().Set("Content-Type", jsonType)
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	_, _ = w.Write(b.Bytes())
+}
+
+// writePage writes datas, total and state of rows[from:end].
+func (s *Simulator) writePage(b *bytes.Buffer, rows []*invoice, from, end int, fp uint64) {
 	b.WriteString(`{"datas":[`)
-	for i, inv := range page {
+	for i, inv := range rows[from:end] {
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -126,19 +134,15 @@ func (s *Simulator) handleList(w http.ResponseWriter, r *http.Request, acc *acco
 		total = max(0, total+rand.IntN(2*j+1)-j)
 	}
 	b.WriteString(`],"total":` + strconv.Itoa(total) + `,"state":`)
-	if end < len(rows) && len(page) > 0 {
-		last := page[len(page)-1]
-		if fo.CursorSkipShare > 0 && end+1 < len(rows) && rand.Float64() < fo.CursorSkipShare {
-			last = rows[end] // the next row is lost, like the real cursor's rare gaps
-		}
-		b.WriteString(`"` + cursor{fingerprint: q.fp, date: last.Date, key: last.Key}.encode() + `"`)
-	} else {
+	if end >= len(rows) || end == from {
 		b.WriteString("null")
+		return
 	}
-	b.WriteString(`,"time":` + strconv.FormatInt(max(time.Since(start).Milliseconds(), 1), 10) + "}")
-	w.Header().Set("Content-Type", jsonType)
-	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
-	_, _ = w.Write(b.Bytes())
+	last := rows[end-1]
+	if fo.CursorSkipShare > 0 && end+1 < len(rows) && rand.Float64() < fo.CursorSkipShare {
+		last = rows[end] // the next row is lost, like the real cursor's rare gaps
+	}
+	b.WriteString(`"` + cursor{fingerprint: fp, date: last.Date, key: last.Key}.encode() + `"`)
 }
 
 // precedes reports whether the cursor position comes strictly before inv

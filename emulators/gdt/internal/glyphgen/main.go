@@ -113,50 +113,57 @@ func readGlyphs(file string) ([]glyph, error) {
 }
 
 // normalise shifts a glyph so its leftmost coordinate is x=0 and keeps y.
+// Numbers alternate x, y after each command letter.
 func normalise(d string) (glyph, error) {
 	toks := tokenRe.FindAllString(d, -1)
-	minX, first := 1e9, -1.0
-	isX := false
+	vals := make([]float64, len(toks))
+	g := glyph{x: -1}
+	minX, k := 1e9, 0
 	var sig strings.Builder
-	for _, t := range toks {
+	for i, t := range toks {
 		if isLetter(t) {
 			sig.WriteString(t)
-			isX = true
+			k = 0
 			continue
 		}
 		v, err := strconv.ParseFloat(t, 64)
 		if err != nil {
 			return glyph{}, fmt.Errorf("number %q: %w", t, err)
 		}
-		if isX {
-			if first < 0 {
-				first = v
+		vals[i] = v
+		if k%2 == 0 {
+			if g.x < 0 {
+				g.x = v
 			}
 			minX = min(minX, v)
 		}
-		isX = !isX
+		k++
 	}
+	g.d, g.sig = shiftPath(toks, vals, minX), sig.String()
+	return g, nil
+}
+
+// shiftPath rewrites the path with every x reduced by dx, two decimals.
+func shiftPath(toks []string, vals []float64, dx float64) string {
 	var b strings.Builder
-	isX = false
-	for _, t := range toks {
+	k := 0
+	for i, t := range toks {
 		if isLetter(t) {
 			b.WriteString(t)
-			isX = true
+			k = 0
 			continue
 		}
-		v, _ := strconv.ParseFloat(t, 64)
-		if isX {
-			v -= minX
-		} else {
-			b.WriteByte(' ')
+		v := vals[i]
+		if k%2 == 0 {
+			v -= dx
 		}
-		if isX && !strings.HasSuffix(b.String(), "M") && !strings.HasSuffix(b.String(), "L") && !strings.HasSuffix(b.String(), "Q") {
+		if k > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(strconv.FormatFloat(v, 'f', 2, 64))
-		isX = !isX
+		k++
 	}
-	return glyph{x: first, d: b.String(), sig: sig.String()}, nil
+	return b.String()
 }
 
 func isLetter(t string) bool { return len(t) == 1 && t[0] >= 'A' && t[0] <= 'Z' }
