@@ -69,7 +69,9 @@ func (d *FirestoreDeduper) Seen(ctx context.Context, id string) (bool, error) {
 // delivery that then turns out to be a duplicate, and again when Firestore
 // retries the transaction. A marker that already exists is found by a plain
 // read first, so a late re-delivery runs nothing. With a nil effect Once is
-// a single create-if-absent write.
+// a single create-if-absent write. Errors: CodeInvalid for an id Firestore
+// cannot use, CodeTransient when Firestore is unavailable or contended,
+// effect's error wrapped (CodeInternal unless it already has a code).
 func (d *FirestoreDeduper) Once(ctx context.Context, id string, fields map[string]any,
 	effect func(context.Context, *firestore.Transaction) error) (bool, error) {
 	if err := checkDocID(id); err != nil {
@@ -134,7 +136,8 @@ type replayDoc struct {
 // Seen implements httpsig.ReplayChecker. The common case (a new nonce) is
 // one create-if-absent write; a found document is checked for expiry and,
 // if expired, replaced in a transaction so two racing requests cannot both
-// pass.
+// pass. Errors are CodeTransient when Firestore is unavailable (the
+// verifier then answers 503 and the sender retries).
 func (f *FirestoreReplay) Seen(ctx context.Context, key string, until time.Time) (bool, error) {
 	sum := sha256.Sum256([]byte(key))
 	ref := f.fs.Collection(f.col).Doc(hex.EncodeToString(sum[:]))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
 	"github.com/hoadon/hoadon/shared/events"
 	"github.com/hoadon/hoadon/shared/httpsig"
 	"github.com/hoadon/hoadon/shared/sink"
@@ -350,5 +351,28 @@ func TestLogs(t *testing.T) {
 	}
 	if !strings.Contains(lines[0], `"event_id":"`+e.ID()+`"`) || !strings.Contains(lines[0], `"event_type":"`+e.Type()+`"`) {
 		t.Errorf("accepted line lacks event id/type: %s", lines[0])
+	}
+}
+
+// Ensure HOADON_SINK_TRUST_FORWARDED_PROTO lets a sink behind a TLS front
+// end verify a signature made for its https URL, and that without it the
+// scheme from the header is ignored.
+func TestTrustForwardedProto(t *testing.T) {
+	trusting := newFixtureOn(t, firestoretest.Client(t), sink.EnvTrustForwardedProto, "true")
+	plain := newFixtureOn(t, trusting.fs)
+	for _, tc := range []struct {
+		f    *fixture
+		want int
+	}{{trusting, http.StatusOK}, {plain, http.StatusUnauthorized}} {
+		public := strings.Replace(tc.f.srv.URL, "http://", "https://", 1) + "/"
+		req, err := events.SignedRequest(context.Background(), public, storedEvent(t, 7), edSigner(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL.Scheme = "http" // what the proxy forwards
+		req.Header.Set("X-Forwarded-Proto", "https")
+		if r := do(t, req); r.status != tc.want {
+			t.Errorf("trust=%v: %+v, want %d", tc.f == trusting, r, tc.want)
+		}
 	}
 }

@@ -83,9 +83,12 @@ func newFixture(t *testing.T) *fixture {
 
 // newFixtureOn starts another sink instance on fs (several instances share
 // one database in production).
-func newFixtureOn(t *testing.T, fs *firestore.Client) *fixture {
+func newFixtureOn(t *testing.T, fs *firestore.Client, extraEnv ...string) *fixture {
 	t.Helper()
 	env := sinkEnv()
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
+	}
 	cfg, err := sink.ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
