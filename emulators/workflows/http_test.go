@@ -61,6 +61,12 @@ func newBackend(t *testing.T) *backend {
 		fmt.Fprint(w, "ok")
 	})
 	mux.HandleFunc("/secure", b.secure)
+	mux.HandleFunc("/drop", func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // connection established, then lost before any response
+		}
+	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write(make([]byte, 2*1024*1024+1))
@@ -233,6 +239,12 @@ main:
   steps:
     - g: {call: http.get, args: {url: '${a.base + "/slow"}', timeout: 0.2}}`,
 			wantTags: "TimeoutError"},
+		{name: "connection dropped", src: `
+main:
+  params: [a]
+  steps:
+    - g: {call: http.get, args: {url: '${a.base + "/drop"}'}}`,
+			wantTags: "ConnectionError"},
 		{name: "connection failed", src: `
 main:
   params: [a]
