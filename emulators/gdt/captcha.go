@@ -90,7 +90,10 @@ func (s *Simulator) handleCaptcha(w http.ResponseWriter, r *http.Request) {
 	now := s.opts.Now()
 	key := s.captchas.newKey(now)
 	s.captchas.put(key, string(answer), now.Add(s.opts.CaptchaTTL), now)
-	writeJSON(w, http.StatusOK, map[string]string{"key": key, "content": renderCaptcha(rng, set, string(answer))})
+	writeJSON(w, http.StatusOK, struct {
+		Key     string `json:"key"`
+		Content string `json:"content"`
+	}{key, renderCaptcha(rng, set, string(answer))})
 }
 
 // renderCaptcha draws the answer like the portal's svg-captcha: one filled
