@@ -66,3 +66,11 @@ func (s *Simulator) Stats() Stats {
 	})
 	return out
 }
+
+// ResetStats zeroes the request counts, e.g. between phases of a test.
+func (s *Simulator) ResetStats() {
+	s.stats.m.Range(func(k, _ any) bool {
+		s.stats.m.Delete(k)
+		return true
+	})
+}

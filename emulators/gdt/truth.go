@@ -22,6 +22,8 @@ type Truth struct {
 	TDLap time.Time `json:"tdlap"`
 	TThai int       `json:"tthai"`
 	TTXLy int       `json:"ttxly"`
+	// Total is TgTTTBSo (tgtttbso), the amount payable, in VND.
+	Total int64 `json:"tgtttbso"`
 	// HasXML is false when export-xml answers "no original dossier".
 	HasXML bool `json:"has_xml"`
 	// XMLSHA256 is the hex SHA-256 of the invoice.xml export-xml serves.
@@ -55,7 +57,7 @@ func (s *Simulator) Invoices(mst string, from, to time.Time) []Truth {
 func (s *Simulator) truthOf(inv *invoice) Truth {
 	t := Truth{NBMST: inv.Key.NBMST, KHMSHDon: inv.Key.KHMSHDon, KHHDon: inv.Key.KHHDon, SHDon: inv.Key.SHDon,
 		Flow: flowNames[inv.Flow], Date: inv.Date.Format("2006-01-02"), TDLap: inv.tdlap(),
-		TThai: inv.TThai, TTXLy: inv.TTXLy, HasXML: inv.HSGoc != ""}
+		TThai: inv.TThai, TTXLy: inv.TTXLy, Total: inv.Total, HasXML: inv.HSGoc != ""}
 	if t.HasXML {
 		sum := sha256.Sum256(s.xmlBytes(inv))
 		t.XMLSHA256 = hex.EncodeToString(sum[:])

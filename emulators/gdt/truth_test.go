@@ -28,9 +28,20 @@ func TestSimEndpointsMatchGoMethods(t *testing.T) {
 		t.Fatalf("%d truths over HTTP, %d from Go", len(tr), len(want))
 	}
 	for i := range tr {
-		if tr[i].XMLSHA256 != want[i].XMLSHA256 || tr[i].SHDon != want[i].SHDon || !tr[i].TDLap.Equal(want[i].TDLap) {
+		if tr[i].XMLSHA256 != want[i].XMLSHA256 || tr[i].SHDon != want[i].SHDon || !tr[i].TDLap.Equal(want[i].TDLap) || tr[i].Total == 0 || tr[i].Total != want[i].Total {
 			t.Fatalf("truth %d differs: %+v vs %+v", i, tr[i], want[i])
 		}
+	}
+	if srv.Stats().Total("/captcha") != 0 {
+		t.Errorf("simulator endpoints counted as portal traffic: %v", srv.Stats())
+	}
+	get(t, srv.URL()+"/captcha", "")
+	if srv.Stats().Count("/captcha", 200) != 1 {
+		t.Errorf("captcha not counted: %v", srv.Stats())
+	}
+	srv.ResetStats()
+	if len(srv.Stats()) != 0 {
+		t.Errorf("stats after reset: %v", srv.Stats())
 	}
 	for _, bad := range []string{"?mst=" + cs[1].MST + "&from=2026-03-10&to=2026-02-01", "?mst=0000000000&from=2026-03-01&to=2026-03-02"} {
 		if r := do(t, http.MethodGet, srv.SimURL()+"/invoices"+bad, "", nil, true); r.status == http.StatusOK {
