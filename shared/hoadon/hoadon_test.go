@@ -141,6 +141,9 @@ func TestErrorClassification(t *testing.T) {
 	if hoadon.ErrorRetryAfter(wrapped) != 30*time.Second {
 		t.Errorf("RetryAfter = %v", hoadon.ErrorRetryAfter(wrapped))
 	}
+	if got := hoadon.Errorf(hoadon.CodeInvalid, "op: %w", errors.New("cause")).Error(); got != "invalid: op: cause" {
+		t.Errorf("Error() = %q, want the cause once", got)
+	}
 	if errors.Unwrap(base) == nil {
 		t.Error("Errorf with %w must keep the cause")
 	}

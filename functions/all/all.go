@@ -1,0 +1,37 @@
+// Package all serves every function of hoadon from one handler, for the
+// process that runs them together (the hybrid VM and local development):
+// each function at /<name>, the task API at /api/ and /health.
+package all
+
+import (
+	"net/http"
+
+	fapi "github.com/hoadon/hoadon/functions/api"
+	"github.com/hoadon/hoadon/functions/deliver"
+	"github.com/hoadon/hoadon/functions/discover"
+	"github.com/hoadon/hoadon/functions/download"
+	"github.com/hoadon/hoadon/functions/fail"
+	"github.com/hoadon/hoadon/functions/finalize"
+	"github.com/hoadon/hoadon/functions/login"
+	"github.com/hoadon/hoadon/functions/status"
+)
+
+// Functions maps each function's name to its handler.
+var Functions = map[string]http.Handler{
+	fapi.Name: fapi.Handler, login.Name: login.Handler, discover.Name: discover.Handler,
+	status.Name: status.Handler, finalize.Name: finalize.Handler, fail.Name: fail.Handler,
+	download.Name: download.Handler, deliver.Name: deliver.Handler,
+}
+
+// Mux routes every function.
+func Mux() http.Handler {
+	mux := http.NewServeMux()
+	for name, h := range Functions {
+		if name != fapi.Name {
+			mux.Handle("/"+name, h)
+		}
+	}
+	mux.Handle("/api/", fapi.Handler)
+	mux.Handle("/health", fapi.Handler)
+	return mux
+}

@@ -1,0 +1,205 @@
+// Package app wires the pipeline together from configuration: it builds the
+// cloud clients once per process and hands the functions a ready
+// importer.Service. Handlers stay thin because everything they need is built
+// here, the same way on Cloud Run, on the VM and on a laptop.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"sync"
+
+	"github.com/hoadon/hoadon/shared/blob"
+	"github.com/hoadon/hoadon/shared/captcha"
+	"github.com/hoadon/hoadon/shared/config"
+	"github.com/hoadon/hoadon/shared/gcp"
+	"github.com/hoadon/hoadon/shared/gdt"
+	"github.com/hoadon/hoadon/shared/httpsig"
+	"github.com/hoadon/hoadon/shared/importer"
+	"github.com/hoadon/hoadon/shared/logx"
+	"github.com/hoadon/hoadon/shared/queue"
+	"github.com/hoadon/hoadon/shared/secret"
+	"github.com/hoadon/hoadon/shared/store"
+	"github.com/hoadon/hoadon/shared/throttle"
+	"github.com/hoadon/hoadon/shared/workflow"
+)
+
+// App is one process's wiring.
+type App struct {
+	Config  config.Config
+	Log     *slog.Logger
+	Service *importer.Service
+	closers []io.Closer
+}
+
+// New builds an App from a configuration. Missing settings that every
+// pipeline function needs (project, bucket, encryption key, function URLs)
+// are reported together.
+func New(ctx context.Context, cfg config.Config) (*App, error) {
+	if err := required(cfg); err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: logx.New(os.Stdout, logx.ParseLevel(cfg.LogLevel))}
+	deps, err := a.deps(ctx)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Service = importer.New(deps)
+	return a, nil
+}
+
+func required(cfg config.Config) error {
+	var missing []error
+	for name, v := range map[string]string{
+		"HOADON_PROJECT": cfg.Project, "HOADON_BUCKET": cfg.Bucket,
+		"HOADON_DOWNLOAD_URL (or HOADON_FUNCTIONS_URL)": cfg.DownloadURL,
+		"HOADON_DELIVER_URL (or HOADON_FUNCTIONS_URL)":  cfg.DeliverURL,
+	} {
+		if v == "" {
+			missing = append(missing, fmt.Errorf("%s is not set", name))
+		}
+	}
+	if len(cfg.EncryptionKey) == 0 {
+		missing = append(missing, errors.New("HOADON_ENCRYPTION_KEY (or HOADON_ENCRYPTION_KEY_FILE) is not set"))
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("app: configuration incomplete: %w", errors.Join(missing...))
+	}
+	return nil
+}
+
+func (a *App) deps(ctx context.Context) (importer.Deps, error) {
+	cfg := a.Config
+	fs, err := gcp.Firestore(ctx, cfg.Project)
+	if err != nil {
+		return importer.Deps{}, err
+	}
+	a.closers = append(a.closers, fs)
+	gcs, err := gcp.Storage(ctx)
+	if err != nil {
+		return importer.Deps{}, err
+	}
+	a.closers = append(a.closers, gcs)
+	tasks, err := gcp.Tasks(ctx, cfg.TasksEndpoint)
+	if err != nil {
+		return importer.Deps{}, err
+	}
+	a.closers = append(a.closers, tasks)
+	execs, err := gcp.Executions(ctx, cfg.WorkflowsEndpoint)
+	if err != nil {
+		return importer.Deps{}, err
+	}
+	a.closers = append(a.closers, execs)
+	box, err := secret.NewBox(cfg.EncryptionKey)
+	if err != nil {
+		return importer.Deps{}, err
+	}
+	portal, err := portalClient(cfg)
+	if err != nil {
+		return importer.Deps{}, err
+	}
+	solver, err := solver(ctx, cfg)
+	if err != nil {
+		return importer.Deps{}, err
+	}
+	signer, err := signer(cfg)
+	if err != nil {
+		return importer.Deps{}, err
+	}
+	st := store.New(fs)
+	qs := queue.New(tasks, queueConfig(cfg))
+	tc := throttle.DefaultConfig()
+	tc.InitialRate, tc.MaxRate = cfg.CompanyRate, cfg.CompanyMax
+	return importer.Deps{
+		Store: st, Blobs: blob.New(gcs, cfg.Bucket), Queues: qs, Throttle: throttle.New(qs, st, tc),
+		Box: box, Portal: portal, Solver: solver,
+		Workflows:   workflow.New(execs, cfg.Project, cfg.Location, cfg.Workflow),
+		Endpoints:   importer.Endpoints{Download: cfg.DownloadURL, Deliver: cfg.DeliverURL},
+		Subscribers: cfg.Webhooks, Signer: signer, Instance: cfg.Instance, Log: a.Log,
+	}, nil
+}
+
+func queueConfig(cfg config.Config) queue.Config {
+	qc := queue.DefaultConfig()
+	qc.Project, qc.Location, qc.ServiceAccount = cfg.Project, cfg.Location, cfg.TasksServiceAccount
+	qc.Concurrency, qc.InitialRate, qc.MaxRate = cfg.CompanyConcurrency, cfg.CompanyRate, cfg.CompanyMax
+	return qc
+}
+
+func portalClient(cfg config.Config) (*gdt.Client, error) {
+	gc := gdt.Config{BaseURL: cfg.GDTBaseURL, RequireTTXLY: cfg.GDTRequireTTXLY}
+	if cfg.GDTProxy != "" {
+		u, err := url.Parse(cfg.GDTProxy)
+		if err != nil {
+			return nil, fmt.Errorf("app: HOADON_GDT_PROXY: %w", err)
+		}
+		gc.Proxy = u
+	}
+	return gdt.New(gc)
+}
+
+// solver is the captcha table, with Gemini behind it when configured.
+func solver(ctx context.Context, cfg config.Config) (gdt.CaptchaSolver, error) {
+	table := captcha.NewTable()
+	if cfg.GeminiProject == "" && cfg.GeminiURL == "" {
+		return table, nil
+	}
+	project := cfg.GeminiProject
+	if project == "" {
+		project = cfg.Project // a fake endpoint (HOADON_GEMINI_URL) needs some project in its path
+	}
+	g, err := captcha.NewGemini(ctx, captcha.GeminiConfig{
+		Project: project, Location: cfg.GeminiLocation, Model: cfg.GeminiModel, BaseURL: cfg.GeminiURL,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: captcha fallback: %w", err)
+	}
+	return captcha.Chain{table, g}, nil
+}
+
+func signer(cfg config.Config) (*httpsig.Signer, error) {
+	if cfg.SigningKey == "" {
+		return nil, nil
+	}
+	key, err := httpsig.ParseKey(httpsig.Algorithm(cfg.SigningAlg), cfg.SigningKey)
+	if err != nil {
+		return nil, fmt.Errorf("app: HOADON_SIGNING_KEY: %w", err)
+	}
+	return &httpsig.Signer{KeyID: cfg.SigningKeyID, Key: key}, nil
+}
+
+// Close releases the clients.
+func (a *App) Close() error {
+	var errs []error
+	for _, c := range a.closers {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
+
+var (
+	defaultOnce sync.Once
+	defaultApp  *App
+	defaultErr  error
+)
+
+// Default returns the process-wide App built from the environment on first
+// use; functions call it on each request so a bad configuration answers 500
+// with a clear log line instead of crashing the instance at start-up.
+func Default(ctx context.Context) (*App, error) {
+	defaultOnce.Do(func() {
+		cfg, err := config.FromEnv()
+		if err != nil {
+			defaultErr = err
+			return
+		}
+		defaultApp, defaultErr = New(context.WithoutCancel(ctx), cfg)
+	})
+	return defaultApp, defaultErr
+}
