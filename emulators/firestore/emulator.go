@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,19 +73,38 @@ func launch(ctx context.Context, r resolved) (*Emulator, error) {
 		return nil, fmt.Errorf("firestore emulator: output pipe: %w", err)
 	}
 	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := cmd.Start(); err != nil {
+	e := &Emulator{host: host, cmd: cmd, exited: make(chan struct{})}
+	if err := startOnPinnedThread(cmd, e.exited); err != nil {
 		pr.Close()
 		pw.Close()
 		return nil, fmt.Errorf("firestore emulator: start %s: %w", r.java, err)
 	}
 	pw.Close() // the JVM holds the only write end now, so EOF means it has gone
-	e := &Emulator{host: host, cmd: cmd, out: watchOutput(pr, r.stdout), exited: make(chan struct{})}
+	e.out = watchOutput(pr, r.stdout)
 	go e.reap()
 	if err := e.awaitReady(ctx, r.timeout); err != nil {
 		_ = e.Close()
 		return nil, err
 	}
 	return e, nil
+}
+
+// startOnPinnedThread starts cmd from a goroutine locked to its OS thread and keeps that thread
+// alive until exited is closed. Linux sends the parent-death signal when the *thread* that
+// forked the child ends (go.dev/issue/27505), so the JVM must not be started from a thread the
+// runtime might retire while the emulator is still wanted.
+func startOnPinnedThread(cmd *exec.Cmd, exited <-chan struct{}) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		err := cmd.Start()
+		errc <- err
+		if err == nil {
+			<-exited
+		}
+	}()
+	return <-errc
 }
 
 func (e *Emulator) reap() {
