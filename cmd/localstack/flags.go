@@ -18,6 +18,9 @@ type options struct {
 	firestoreLog bool
 }
 
+// functionsURLVar is the workflow variable workflows-yaml reads to find the functions.
+const functionsURLVar = "HOADON_FUNCTIONS_URL"
+
 // envFlag collects repeated KEY=VALUE flags.
 type envFlag map[string]string
 
@@ -49,6 +52,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.cfg.GDTURL, "gdt-url", "", "use this portal base URL (with /api) instead of starting the simulator")
 	fs.StringVar(&o.cfg.WorkflowsDir, "workflows-dir", localstack.DefaultWorkflowsDir, "directory of the workflow YAML files")
 	fs.Var(wfEnv, "wf-env", "workflow user environment variable KEY=VALUE (repeatable)")
+	functionsURL := fs.String("functions-url", "", "where the server serves the functions (workflow variable "+
+		functionsURLVar+"; an explicit --wf-env wins)")
 	fs.Float64Var(&o.cfg.WorkflowTimeScale, "wf-time-scale", 0, "multiply workflow sleeps and retry backoff (0 = real time)")
 	fs.StringVar(&o.cfg.Project, "project", localstack.DefaultProject, "project id (HOADON_PROJECT)")
 	fs.StringVar(&o.cfg.Location, "location", localstack.DefaultLocation, "location (HOADON_LOCATION)")
@@ -62,6 +67,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if _, set := wfEnv[functionsURLVar]; *functionsURL != "" && !set {
+		wfEnv[functionsURLVar] = *functionsURL
 	}
 	if len(wfEnv) > 0 {
 		o.cfg.WorkflowEnv = wfEnv

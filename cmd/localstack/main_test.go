@@ -34,6 +34,10 @@ func TestParseFlags(t *testing.T) {
 		t.Errorf("bucket %q, workflows dir %q", o.cfg.Bucket, o.cfg.WorkflowsDir)
 	}
 
+	o, err = parseFlags([]string{"--functions-url", "http://127.0.0.1:8080"}, io.Discard)
+	if err != nil || o.cfg.WorkflowEnv["HOADON_FUNCTIONS_URL"] != "http://127.0.0.1:8080" {
+		t.Fatalf("--functions-url: %v, %v", o.cfg.WorkflowEnv, err)
+	}
 	o, err = parseFlags([]string{"--gdt-url", "https://portal.example/api"}, io.Discard)
 	if err != nil || o.cfg.GDT != nil || o.cfg.GDTURL != "https://portal.example/api" {
 		t.Fatalf("external portal: %+v, %v", o.cfg, err)
