@@ -64,8 +64,9 @@ var errPortTaken = errors.New("port already in use")
 
 func launch(ctx context.Context, r resolved) (*Emulator, error) {
 	host := net.JoinHostPort(r.host, strconv.Itoa(r.port))
-	cmd := exec.Command(r.java, "-Duser.language=en", "-cp", r.jar, mainClass,
-		"--host="+r.host, "--port="+strconv.Itoa(r.port))
+	args := append([]string{"-Duser.language=en"}, r.jvmArgs...)
+	args = append(args, "-cp", r.jar, mainClass, "--host="+r.host, "--port="+strconv.Itoa(r.port))
+	cmd := exec.Command(r.java, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{}
 	setProcessGroup(cmd.SysProcAttr)
 	pr, pw, err := os.Pipe()

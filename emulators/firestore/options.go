@@ -48,11 +48,19 @@ type Options struct {
 	Stdout io.Writer
 	// StartTimeout bounds the wait for readiness; zero means DefaultStartTimeout.
 	StartTimeout time.Duration
+	// JVMArgs are extra java options placed before -cp; nil means DefaultJVMArgs.
+	JVMArgs []string
 }
+
+// DefaultJVMArgs trade peak JIT performance for start-up and CPU: on the project's shared
+// 2-core machines the C1-only JIT and the serial collector halved the JVM's CPU time and cut
+// a Firestore-heavy test package's wall time by a quarter (measured on shared/store tests).
+var DefaultJVMArgs = []string{"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"}
 
 // resolved is Options after defaults and checks.
 type resolved struct {
 	java, jar string
+	jvmArgs   []string
 	host      string
 	port      int
 	autoPort  bool
@@ -61,7 +69,10 @@ type resolved struct {
 }
 
 func (o Options) resolve() (resolved, error) {
-	r := resolved{stdout: o.Stdout, timeout: o.StartTimeout}
+	r := resolved{stdout: o.Stdout, timeout: o.StartTimeout, jvmArgs: o.JVMArgs}
+	if r.jvmArgs == nil {
+		r.jvmArgs = DefaultJVMArgs
+	}
 	if r.stdout == nil {
 		r.stdout = io.Discard
 	}
