@@ -1,0 +1,97 @@
+# The Firestore database (Native mode) holding the import facts, with the
+# composite indexes the queries of shared/store and shared/sink need and a
+# TTL policy that deletes expired replay nonces of the event sink.
+
+resource "google_firestore_database" "main" {
+  project                 = var.project_id
+  name                    = "(default)"
+  location_id             = var.firestore_location
+  type                    = "FIRESTORE_NATIVE"
+  delete_protection_state = var.deletion_protection ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED"
+  deletion_policy         = var.deletion_protection ? "ABANDON" : "DELETE"
+
+  depends_on = [google_project_service.api]
+}
+
+# Imports of a company, newest first (GET /api/tasks?company_id=...).
+resource "google_firestore_index" "imports_by_company" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "imports"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "params.company_id"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+}
+
+# Invoices stuck in a status since before a time, across imports
+# (collection group imports/*/invoices).
+resource "google_firestore_index" "invoices_by_status" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "invoices"
+  query_scope = "COLLECTION_GROUP"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "updated_at"
+    order      = "ASCENDING"
+  }
+}
+
+# Undelivered outbox events older than a time, oldest first.
+resource "google_firestore_index" "outbox_pending" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "outbox"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "done"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "created_at"
+    order      = "ASCENDING"
+  }
+}
+
+# Events of one import in order.
+resource "google_firestore_index" "outbox_by_import" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "outbox"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "import_id"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "created_at"
+    order      = "ASCENDING"
+  }
+}
+
+# replay/{sha256(key)}.expires_at: Firestore deletes nonces once expired
+# (typically within 24 h of expiry; the sink treats expired ones as absent).
+resource "google_firestore_field" "replay_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "replay"
+  field      = "expires_at"
+
+  ttl_config {}
+
+  # Single-field indexes on a TTL timestamp slow deletes and are not queried.
+  index_config {}
+}
