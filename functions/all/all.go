@@ -10,6 +10,7 @@ import (
 	"github.com/hoadon/hoadon/functions/deliver"
 	"github.com/hoadon/hoadon/functions/discover"
 	"github.com/hoadon/hoadon/functions/download"
+	"github.com/hoadon/hoadon/functions/eventsink"
 	"github.com/hoadon/hoadon/functions/fail"
 	"github.com/hoadon/hoadon/functions/finalize"
 	"github.com/hoadon/hoadon/functions/login"
@@ -20,7 +21,7 @@ import (
 var Functions = map[string]http.Handler{
 	fapi.Name: fapi.Handler, login.Name: login.Handler, discover.Name: discover.Handler,
 	status.Name: status.Handler, finalize.Name: finalize.Handler, fail.Name: fail.Handler,
-	download.Name: download.Handler, deliver.Name: deliver.Handler,
+	download.Name: download.Handler, deliver.Name: deliver.Handler, eventsink.Name: eventsink.Handler,
 }
 
 // Mux routes every function.

@@ -29,6 +29,10 @@ import (
 	"github.com/hoadon/hoadon/shared/workflow"
 )
 
+// LogOutput is where Apps log: stdout, which Cloud Run and the VM's logging
+// agent collect. End-to-end tests redirect it to read the lines.
+var LogOutput io.Writer = os.Stdout
+
 // App is one process's wiring.
 type App struct {
 	Config  config.Config
@@ -44,7 +48,7 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 	if err := required(cfg); err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: logx.New(os.Stdout, logx.ParseLevel(cfg.LogLevel))}
+	a := &App{Config: cfg, Log: logx.New(LogOutput, logx.ParseLevel(cfg.LogLevel))}
 	deps, err := a.deps(ctx)
 	if err != nil {
 		a.Close()

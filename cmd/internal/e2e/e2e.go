@@ -7,7 +7,9 @@ package e2e
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -40,7 +42,11 @@ type Harness struct {
 	URL   string // the server, serving every function
 	Env   map[string]string
 	srv   *http.Server
+	logs  *logTap
 }
+
+// Logs returns everything the server logged so far (its stdout).
+func (h *Harness) Logs() string { return h.logs.String() }
 
 // Start starts the emulators and the server.
 func Start(ctx context.Context, opts Options) (*Harness, error) {
@@ -67,18 +73,35 @@ func Start(ctx context.Context, opts Options) (*Harness, error) {
 	env["HOADON_ENCRYPTION_KEY"] = randomKey()
 	env["HOADON_LOCAL"] = "true"
 	env["HOADON_INSTANCE"] = "e2e"
+	for k, v := range signingEnv(url) {
+		env[k] = v
+	}
 	maps.Copy(env, opts.Env)
 	for k, v := range env {
 		os.Setenv(k, v)
 	}
-	h := &Harness{Stack: stack, URL: url, Env: env, srv: &http.Server{Handler: all.Mux()}}
+	h := &Harness{Stack: stack, URL: url, Env: env, srv: &http.Server{Handler: all.Mux()}, logs: tapLogs()}
 	go h.srv.Serve(lis)
 	return h, nil
 }
 
 // Close stops the server and the emulators.
 func (h *Harness) Close() error {
-	return errors.Join(h.srv.Close(), h.Stack.Close())
+	return errors.Join(h.srv.Close(), h.Stack.Close(), h.logs.Close())
+}
+
+// signingEnv makes every event go, signed with a fresh Ed25519 key, to the
+// eventsink function of the same server, which verifies it with the public
+// half.
+func signingEnv(url string) map[string]string {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	return map[string]string{
+		"HOADON_WEBHOOK_URLS":   url + "/eventsink",
+		"HOADON_SIGNING_KEY_ID": "e2e",
+		"HOADON_SIGNING_ALG":    "ed25519",
+		"HOADON_SIGNING_KEY":    base64.StdEncoding.EncodeToString(priv),
+		"HOADON_SINK_KEYS":      "e2e=ed25519:" + base64.StdEncoding.EncodeToString(pub),
+	}
 }
 
 func randomKey() string {

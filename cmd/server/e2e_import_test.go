@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/storage"
+	"google.golang.org/api/iterator"
+
+	"github.com/hoadon/hoadon/shared/gcp"
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/sink"
+)
+
+// TestImportEndToEnd: three companies × two months × four flows through the
+// real workflow, queues, Firestore and GCS, with 5 % transient 5xx and 429
+// bursts on the portal. The stored XML equals the simulator's ground truth,
+// every count is exact and every event reaches the sink once, signed.
+func TestImportEndToEnd(t *testing.T) {
+	sim := h.Stack.GDT()
+	companies := sim.Companies()[:3]
+	ids := make([]string, len(companies))
+	for i, c := range companies {
+		ids[i] = start(t, c.MST, c.Password)
+	}
+	var wg sync.WaitGroup
+	sts := make([]map[string]any, len(ids))
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sts[i] = waitFor(t, id, 4*time.Minute, final)
+		}()
+	}
+	wg.Wait()
+	ctx := context.Background()
+	gcs, err := gcp.Storage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gcs.Close()
+	fromT, _ := time.Parse(time.DateOnly, from)
+	toT, _ := time.Parse(time.DateOnly, to)
+	for i, c := range companies {
+		st := sts[i]
+		if st["status"] != "completed" {
+			t.Fatalf("%s: import ended %v (%v)", c.MST, st["status"], st["error"])
+		}
+		truth := sim.Invoices(c.MST, fromT, toT)
+		want := map[string]string{} // object name → sha256
+		unavailable := 0
+		for _, tr := range truth {
+			if !tr.HasXML {
+				unavailable++
+				continue
+			}
+			dir := hoadon.Sold
+			if strings.HasPrefix(tr.Flow, "mua_vao") {
+				dir = hoadon.Purchase
+			}
+			k := hoadon.InvoiceKey{NBMST: tr.NBMST, KHMSHDon: tr.KHMSHDon, KHHDon: tr.KHHDon, SHDon: tr.SHDon}
+			want["invoices/"+c.MST+"/"+string(dir)+"/"+tr.Date[:4]+"/"+tr.Date[5:7]+"/"+k.String()+".xml"] = tr.XMLSHA256
+		}
+		got := storedXML(t, gcs, h.Env["HOADON_BUCKET"], "invoices/"+c.MST+"/")
+		for name, sum := range want {
+			if got[name] != sum {
+				t.Errorf("%s: %s: stored sha %q, want %q", c.MST, name, got[name], sum)
+			}
+		}
+		for name := range got {
+			if _, ok := want[name]; !ok {
+				t.Errorf("%s: unexpected object %s", c.MST, name)
+			}
+		}
+		if count(st, "stored") != len(want) || count(st, "unavailable") != unavailable ||
+			count(st, "failed") != 0 || count(st, "skipped") != 0 || int(st["total"].(float64)) != len(truth) {
+			t.Errorf("%s: counts %v total %v; want stored %d unavailable %d total %d", c.MST, st["counts"], st["total"], len(want), unavailable, len(truth))
+		}
+		checkEvents(t, ids[i], len(want), unavailable)
+		t.Logf("%s: %d invoices, %d stored (sha-256 equal to the simulator's), %d unavailable", c.MST, len(truth), len(want), unavailable)
+	}
+}
+
+func storedXML(t *testing.T, c *storage.Client, bucket, prefix string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]string{}
+	it := c.Bucket(bucket).Objects(ctx, &storage.Query{Prefix: prefix})
+	for {
+		a, err := it.Next()
+		if err == iterator.Done {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(a.Name, ".xml") {
+			continue
+		}
+		r, err := c.Bucket(bucket).Object(a.Name).NewReader(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r)
+		r.Close()
+		s := sha256.Sum256(b)
+		out[a.Name] = hex.EncodeToString(s[:])
+	}
+}
+
+// checkEvents waits for the sink to hold the import's events, each once.
+func checkEvents(t *testing.T, importID string, stored, unavailable int) {
+	t.Helper()
+	ctx := context.Background()
+	fs, err := gcp.Firestore(ctx, h.Env["HOADON_PROJECT"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fs.Close()
+	st := sink.NewStore(fs, nil)
+	want := map[string]int{
+		"vn.hoadon.import.started": 1, "vn.hoadon.discovery.completed": 1, "vn.hoadon.import.completed": 1,
+		"vn.hoadon.invoice.stored": stored, "vn.hoadon.invoice.unavailable": unavailable,
+	}
+	total := 0
+	for _, n := range want {
+		total += n
+	}
+	var got map[string]int
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		recs, err := st.Received(ctx, importID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = map[string]int{}
+		seen := map[string]bool{}
+		for _, r := range recs {
+			if seen[r.ID] {
+				t.Fatalf("event %s recorded twice", r.ID)
+			}
+			seen[r.ID] = true
+			got[r.Type]++
+		}
+		if len(recs) >= total {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	for typ, n := range want {
+		if got[typ] != n {
+			t.Errorf("import %s: %d %s events received, want %d (all: %v)", importID, got[typ], typ, n, got)
+		}
+	}
+}
