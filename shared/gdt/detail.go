@@ -62,15 +62,22 @@ func (c *Client) Detail(ctx context.Context, sess *Session, flow hoadon.Flow, ke
 // dossier gives CodeNoDossier, a permanent answer; a corrupt or oversized
 // ZIP gives CodeBadData.
 func (c *Client) ExportXML(ctx context.Context, sess *Session, flow hoadon.Flow, key hoadon.InvoiceKey) (map[string][]byte, error) {
+	_, files, err := c.ExportZIP(ctx, sess, flow, key)
+	return files, err
+}
+
+// ExportZIP is ExportXML that also returns the ZIP exactly as the portal
+// sent it, for callers that keep the original archive.
+func (c *Client) ExportZIP(ctx context.Context, sess *Session, flow hoadon.Flow, key hoadon.InvoiceKey) ([]byte, map[string][]byte, error) {
 	body, err := c.invoiceGet(ctx, sess, opExport, flow, key)
 	if err != nil {
-		return nil, fmt.Errorf("gdt.ExportXML %s: %w", key, err)
+		return nil, nil, fmt.Errorf("gdt.ExportXML %s: %w", key, err)
 	}
 	files, err := unzip(body, c.cfg.MaxUnzippedBytes)
 	if err != nil {
-		return nil, fmt.Errorf("gdt.ExportXML %s: %w", key, err)
+		return nil, nil, fmt.Errorf("gdt.ExportXML %s: %w", key, err)
 	}
-	return files, nil
+	return body, files, nil
 }
 
 func (c *Client) invoiceGet(ctx context.Context, sess *Session, kind opKind, flow hoadon.Flow, key hoadon.InvoiceKey) ([]byte, error) {

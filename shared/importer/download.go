@@ -47,11 +47,11 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) error {
 	if err != nil || !proceed {
 		return err
 	}
-	files, err := s.export(ctx, imp.Params.CompanyID, inv)
+	raw, files, err := s.export(ctx, imp.Params.CompanyID, inv)
 	if err != nil {
 		return s.downloadFailed(ctx, imp, inv, err, req.LastAttempt)
 	}
-	out, err := s.storeFiles(ctx, imp.Params.CompanyID, inv, files)
+	out, err := s.storeFiles(ctx, imp.Params.CompanyID, inv, raw, files)
 	if err != nil {
 		return s.downloadFailed(ctx, imp, inv, err, req.LastAttempt)
 	}
@@ -66,27 +66,27 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) error {
 
 // export calls export-xml with the company session, logging in again once
 // when the portal rejects the token.
-func (s *Service) export(ctx context.Context, company string, inv hoadon.Invoice) (map[string][]byte, error) {
+func (s *Service) export(ctx context.Context, company string, inv hoadon.Invoice) ([]byte, map[string][]byte, error) {
 	sess, gen, err := s.session(ctx, company, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	files, err := s.Portal.ExportXML(ctx, sess, inv.Flow, inv.Key)
+	raw, files, err := s.Portal.ExportZIP(ctx, sess, inv.Flow, inv.Key)
 	if hoadon.ErrorCode(err) != hoadon.CodeSessionExpired {
-		return files, err
+		return raw, files, err
 	}
 	if err := s.Store.InvalidateSession(ctx, company, gen); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if sess, _, err = s.session(ctx, company, gen); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.Portal.ExportXML(ctx, sess, inv.Flow, inv.Key)
+	return s.Portal.ExportZIP(ctx, sess, inv.Flow, inv.Key)
 }
 
-// storeFiles parses the invoice and writes the ZIP, the XML and the parsed
-// JSON, each write-if-absent. Unreadable content is CodeBadData: permanent.
-func (s *Service) storeFiles(ctx context.Context, company string, inv hoadon.Invoice, files map[string][]byte) (store.Outcome, error) {
+// storeFiles parses the invoice and writes the portal's ZIP as received, the
+// XML and the parsed JSON, each write-if-absent. Unreadable content is CodeBadData: permanent.
+func (s *Service) storeFiles(ctx context.Context, company string, inv hoadon.Invoice, zipData []byte, files map[string][]byte) (store.Outcome, error) {
 	name, xml, ok := gdt.InvoiceXML(files)
 	if !ok {
 		return store.Outcome{}, hoadon.Errorf(hoadon.CodeBadData, "export-xml ZIP holds no XML file")
@@ -104,10 +104,6 @@ func (s *Service) storeFiles(ctx context.Context, company string, inv hoadon.Inv
 		return store.Outcome{}, err
 	}
 	objs := blob.InvoiceObjects(company, inv.Flow.Direction(), date, inv.Key)
-	zipData, err := rezip(files)
-	if err != nil {
-		return store.Outcome{}, err
-	}
 	if _, _, err := s.Blobs.Put(ctx, objs.ZIP, zipData, "application/zip"); err != nil {
 		return store.Outcome{}, err
 	}
