@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 
 	"golang.org/x/sync/errgroup"
 
@@ -129,7 +130,7 @@ type downloadTask struct {
 func downloadTaskID(importID, invoiceID string, sweep int) string {
 	id := "dl-" + importID + "-" + invoiceID
 	if sweep > 0 {
-		id += "-s" + itoa(sweep)
+		id += "-s" + strconv.Itoa(sweep)
 	}
 	return id
 }
