@@ -38,3 +38,25 @@ fuzz:
 
 build:
 	$(GO) build -o bin/ ./cmd/...
+
+## image: the cmd/server container image (Dockerfile) with docker if an engine
+## answers, else with ko (KO_DOCKER_REPO pushes there; unset writes out/server-image.tar)
+IMAGE ?= hoadon-server:dev
+.PHONY: image
+image:
+	@if docker info >/dev/null 2>&1; then \
+	  echo "docker build -t $(IMAGE) ."; docker build -t $(IMAGE) .; \
+	elif command -v ko >/dev/null 2>&1; then \
+	  if [ -n "$$KO_DOCKER_REPO" ]; then \
+	    echo "ko build --bare ./cmd/server -> $$KO_DOCKER_REPO"; \
+	    ko build --bare --platform=linux/amd64 ./cmd/server; \
+	  else \
+	    mkdir -p out; echo "ko build -> out/server-image.tar (set KO_DOCKER_REPO to push)"; \
+	    KO_DOCKER_REPO=ko.local ko build --bare --platform=linux/amd64 --push=false --tarball=out/server-image.tar ./cmd/server; \
+	  fi; \
+	else \
+	  echo "make image: no Docker engine answers (docker info failed) and ko is not installed." >&2; \
+	  echo "  Install Docker, or ko (https://ko.build), or build in the cloud:" >&2; \
+	  echo "  gcloud builds submit --tag REGION-docker.pkg.dev/PROJECT/hoadon/server:TAG ." >&2; \
+	  exit 1; \
+	fi
