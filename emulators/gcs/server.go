@@ -31,6 +31,8 @@ type Server struct {
 	http *http.Server
 	url  string
 
+	served chan struct{} // closed when the Serve goroutine has returned
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -64,9 +66,12 @@ func Start(opts Options) (*Server, error) {
 		lis.Close()
 		return nil, fmt.Errorf("gcs.Start: %w", err)
 	}
-	s := &Server{fake: fake, lis: lis, url: url,
+	s := &Server{fake: fake, lis: lis, url: url, served: make(chan struct{}),
 		http: &http.Server{Handler: fake.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}}
-	go func() { _ = s.http.Serve(lis) }()
+	go func() {
+		defer close(s.served)
+		_ = s.http.Serve(lis)
+	}()
 	for _, b := range opts.Buckets {
 		fake.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: b})
 	}
@@ -100,9 +105,12 @@ func (s *Server) CreateBucket(name string) error {
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		err := s.http.Close()
-		if errors.Is(err, net.ErrClosed) {
-			err = nil
+		// http.Server.Close only closes listeners Serve has registered; right after Start the
+		// Serve goroutine may not have run yet, so close ours too and wait for Serve to end.
+		if lerr := s.lis.Close(); err == nil && !errors.Is(lerr, net.ErrClosed) {
+			err = lerr
 		}
+		<-s.served
 		s.fake.Stop()
 		if err != nil {
 			s.closeErr = fmt.Errorf("gcs.Close: %w", err)

@@ -189,3 +189,21 @@ func TestBucketNames(t *testing.T) {
 		t.Error("Start accepted a bad bucket name")
 	}
 }
+
+func TestCloseRightAfterStartFreesPort(t *testing.T) {
+	// http.Server.Close alone leaves the listener open when Serve has not started yet.
+	for range 50 {
+		s, err := gcs.Start(gcs.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		l, err := net.Listen("tcp", s.Host())
+		if err != nil {
+			t.Fatalf("port still held right after Close: %v", err)
+		}
+		l.Close()
+	}
+}

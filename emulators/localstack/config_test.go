@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	fsemu "github.com/hoadon/hoadon/emulators/firestore"
 	"github.com/hoadon/hoadon/emulators/gdt"
@@ -43,6 +44,26 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
+// waitPortFree polls until addr can be bound again. Some emulators' Close returns before a
+// Serve goroutine that had not started yet gives its listener back, so release is checked
+// with a deadline rather than at the instant Close returns.
+func waitPortFree(t *testing.T, name, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		l, err := net.Listen("tcp", addr)
+		if err == nil {
+			l.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%s: %s still held 5s after Close: %v", name, addr, err)
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // freeAddr returns a loopback address nobody listens on right now.
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -73,13 +94,10 @@ func TestFailedStartReleasesEverything(t *testing.T) {
 	if !errors.Is(err, fsemu.ErrJarNotFound) {
 		t.Fatalf("Start: %v, want ErrJarNotFound", err)
 	}
-	for _, addr := range []string{cfg.GCSAddr, cfg.TasksAddr, cfg.WorkflowsAddr, cfg.OIDCAddr, cfg.GeminiAddr, opts.Addr} {
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
-			t.Errorf("%s still held after the failed Start: %v", addr, err)
-			continue
-		}
-		l.Close()
+	addrs := map[string]string{"gcs": cfg.GCSAddr, "cloudtasks": cfg.TasksAddr, "workflows": cfg.WorkflowsAddr,
+		"oidc": cfg.OIDCAddr, "gemini": cfg.GeminiAddr, "gdt": opts.Addr}
+	for name, addr := range addrs {
+		waitPortFree(t, name, addr)
 	}
 }
 

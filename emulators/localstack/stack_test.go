@@ -75,11 +75,7 @@ func TestStackEndpointsAnswerAndPortsFreed(t *testing.T) {
 	t.Logf("stack down in %s", time.Since(t0))
 	for k, v := range env {
 		if host := hostOf(v); host != "" {
-			if l, err := net.Listen("tcp", host); err != nil {
-				t.Errorf("%s: port %s still held after Close: %v", k, host, err)
-			} else {
-				l.Close()
-			}
+			waitPortFree(t, k, host)
 		}
 	}
 }
