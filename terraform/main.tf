@@ -16,7 +16,8 @@ locals {
 
   # Every function of functions/all (plus schedtick, arriving later).
   #   callers:  who calls it with an OIDC token (keys of local.caller_members)
-  #   internal: reachable only from the project's Workflows/Tasks/Scheduler
+  #   internal: called only by the project's Workflows/Tasks/Scheduler (no
+  #             public invoker; ingress per internal_ingress/queue_target_ingress)
   #   pipeline: reads the HOADON_* pipeline configuration (the sink does not)
   #   hybrid:   also a Cloud Run service in hybrid mode (the VM serves the rest)
   #   timeout:  request timeout; discover matches the workflow's 1800 s call

@@ -12,7 +12,7 @@ module "functions" {
   function_target = each.key
   image           = local.image
   service_account = each.value.pipeline ? google_service_account.functions.email : google_service_account.eventsink.email
-  ingress         = each.value.internal ? var.internal_ingress : "INGRESS_TRAFFIC_ALL"
+  ingress         = !each.value.internal ? "INGRESS_TRAFFIC_ALL" : contains(each.value.callers, "workflows") ? var.internal_ingress : var.queue_target_ingress
   invokers        = local.invokers[each.key]
   timeout_seconds = each.value.timeout
   memory          = each.value.memory

@@ -273,13 +273,24 @@ variable "sink_max_age" {
 }
 
 variable "internal_ingress" {
-  description = "Ingress of the internal functions (everything but api and eventsink). INGRESS_TRAFFIC_INTERNAL_ONLY admits Workflows, Cloud Tasks and Cloud Scheduler of the same project; INGRESS_TRAFFIC_ALL still requires the OIDC token IAM checks."
+  description = "Ingress of the functions Workflows calls (login, discover, status, finalize, fail). Workflows reaches INGRESS_TRAFFIC_INTERNAL_ONLY services of the same project (Workflows documentation); IAM (OIDC + run.invoker) applies either way."
   type        = string
   default     = "INGRESS_TRAFFIC_INTERNAL_ONLY"
 
   validation {
     condition     = contains(["INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_ALL"], var.internal_ingress)
     error_message = "internal_ingress must be INGRESS_TRAFFIC_INTERNAL_ONLY or INGRESS_TRAFFIC_ALL."
+  }
+}
+
+variable "queue_target_ingress" {
+  description = "Ingress of the functions Cloud Tasks and Cloud Scheduler call (download, deliver, schedtick). Default ALL because whether their requests count as internal was not verified here; the services still refuse callers without an OIDC token of the tasks/scheduler account. Try INGRESS_TRAFFIC_INTERNAL_ONLY with a test import."
+  type        = string
+  default     = "INGRESS_TRAFFIC_ALL"
+
+  validation {
+    condition     = contains(["INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_ALL"], var.queue_target_ingress)
+    error_message = "queue_target_ingress must be INGRESS_TRAFFIC_INTERNAL_ONLY or INGRESS_TRAFFIC_ALL."
   }
 }
 
