@@ -51,7 +51,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return explain(listImports(ctx, c, *company, *limit, api.json, stdout))
 	}
-	return explain(listInvoices(ctx, c, pos[0], api.json, stdout))
+	return explainID(listInvoices(ctx, c, pos[0], api.json, stdout), c, pos[0])
 }
 
 // listInvoices prints an import's invoices: the API's own JSON lines with
@@ -121,7 +121,7 @@ func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	evs, err := c.Events(ctx, id)
 	if err != nil {
-		return explain(err)
+		return explainID(err, c, id)
 	}
 	if api.json {
 		for _, e := range evs {

@@ -95,6 +95,16 @@ func explain(err error) error {
 	return err
 }
 
+// explainID is explain for the commands about one import: an unknown id
+// gets a sentence that names it whatever the API's own wording.
+func explainID(err error, c *client.Client, id string) error {
+	var a *client.APIError
+	if errors.As(err, &a) && a.Code == hoadon.CodeNotFound {
+		return fmt.Errorf("import %s not found at %s (the API said: %w)", id, c.BaseURL(), err)
+	}
+	return explain(err)
+}
+
 // writeJSON prints v as one line of JSON.
 func writeJSON(w io.Writer, v any) error {
 	return json.NewEncoder(w).Encode(v)
@@ -188,7 +198,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	st, err := c.Status(ctx, id)
 	if err != nil {
-		return explain(err)
+		return explainID(err, c, id)
 	}
 	if api.json {
 		return writeJSON(stdout, st)
@@ -209,7 +219,7 @@ func runCancel(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	st, err := c.Cancel(ctx, id)
 	if err != nil {
-		return explain(err)
+		return explainID(err, c, id)
 	}
 	if api.json {
 		if err := writeJSON(stdout, st); err != nil {

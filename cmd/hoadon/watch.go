@@ -47,7 +47,7 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if ctx.Err() != nil {
 			return fmt.Errorf("stopped watching; import %s goes on (hoadon status %s)", id, id)
 		}
-		return explain(err)
+		return explainID(err, c, id)
 	}
 	if !api.json {
 		fmt.Fprintln(stdout, finalLine(st))
