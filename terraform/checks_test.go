@@ -302,6 +302,9 @@ func checkWorkflows(c *tfConfig, tfDir, yamlDir string) []string {
 		}
 		problems = append(problems, checkWorkflowEnv(c, r, reads)...)
 	}
+	if name, ok := literalString(c.local(".", "workflow_name")); ok && !deployed[filepath.Clean(filepath.Join(yamlDir, name+".yaml"))] {
+		problems = append(problems, fmt.Sprintf("local.workflow_name (HOADON_WORKFLOW) = %q, but %s.yaml is not deployed", name, name))
+	}
 	for _, f := range files {
 		if !deployed[filepath.Clean(f)] {
 			problems = append(problems, fmt.Sprintf("%s is not deployed by any google_workflows_workflow", filepath.Base(f)))

@@ -220,6 +220,7 @@ func TestEveryWorkflowIsDeployed(t *testing.T) {
 	expectNone(t, "workflows", checkWorkflows(load(t), tfDir, yamlDir))
 	t.Run("broken snippet", func(t *testing.T) {
 		c := snippet(t, map[string]string{"workflows.tf": `locals {
+  workflow_name = "invoice_import"
   workflow_env = { HOADON_FUNCTIONS_URL = "x", HOADON_LOGIN_URL = "x", HOADON_TYPO_URL = "x" }
 }
 resource "google_workflows_workflow" "one" {
@@ -229,6 +230,7 @@ resource "google_workflows_workflow" "one" {
 `})
 		p := checkWorkflows(c, tfDir, yamlDir)
 		expectProblem(t, p, "invoice_import.yaml is not deployed")
+		expectProblem(t, p, "HOADON_WORKFLOW")
 		expectProblem(t, p, "sets HOADON_TYPO_URL, which no workflow reads")
 		expectProblem(t, p, "never sets HOADON_FAIL_URL")
 	})

@@ -63,7 +63,7 @@ resource "google_compute_instance" "server" {
   }
 
   metadata = {
-    user-data = templatefile("${path.module}/templates/cloud-init.yaml.tftpl", {
+    "user-data" = templatefile("${path.module}/templates/cloud-init.yaml.tftpl", {
       env_file          = join("\n", [for k, v in local.vm_env : "${k}=${v}"])
       image             = local.image
       registry          = "${var.region}-docker.pkg.dev"
@@ -72,9 +72,9 @@ resource "google_compute_instance" "server" {
       signing_secret    = google_secret_manager_secret.secret["signing-key"].secret_id
       sink_secret       = google_secret_manager_secret.secret["sink-keys"].secret_id
     })
-    google-logging-enabled    = "true"
-    google-monitoring-enabled = "true"
-    enable-oslogin            = "TRUE"
+    "google-logging-enabled"    = "true"
+    "google-monitoring-enabled" = "true"
+    "enable-oslogin"            = "TRUE"
   }
 
   lifecycle {
