@@ -76,7 +76,7 @@ func ignored(patterns []string, rel string) bool {
 // buildFiles lists the source files (relative to the module root) that go
 // build ./cmd/server compiles, plus go.mod and go.sum.
 func buildFiles(root string) ([]string, error) {
-	cmd := exec.Command("go", "list", "-deps", "-f", `{{if not .Standard}}{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}{{"\n"}}{{end}}{{end}}`, "./cmd/server")
+	cmd := exec.Command("go", "list", "-e", "-deps", "-f", `{{if not .Standard}}{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}{{"\n"}}{{end}}{{end}}`, "./cmd/server")
 	cmd.Dir = root
 	out, err := cmd.Output()
 	if err != nil {
