@@ -1,21 +1,24 @@
 # The Google APIs hoadon uses. Left enabled on destroy: other things in the
 # project may use them too.
 locals {
-  apis = concat([
-    "artifactregistry.googleapis.com",
-    "cloudscheduler.googleapis.com",
-    "cloudtasks.googleapis.com",
-    "compute.googleapis.com",
-    "firestore.googleapis.com",
-    "iam.googleapis.com",
-    "iap.googleapis.com",
-    "logging.googleapis.com",
-    "run.googleapis.com",
-    "secretmanager.googleapis.com",
-    "storage.googleapis.com",
-    "workflowexecutions.googleapis.com",
-    "workflows.googleapis.com",
-  ], var.gemini_enabled ? ["aiplatform.googleapis.com"] : [])
+  apis = concat(
+    [
+      "artifactregistry.googleapis.com",
+      "cloudresourcemanager.googleapis.com",
+      "cloudscheduler.googleapis.com",
+      "cloudtasks.googleapis.com",
+      "firestore.googleapis.com",
+      "iam.googleapis.com",
+      "logging.googleapis.com",
+      "run.googleapis.com",
+      "secretmanager.googleapis.com",
+      "storage.googleapis.com",
+      "workflowexecutions.googleapis.com",
+      "workflows.googleapis.com",
+    ],
+    var.gemini_enabled ? ["aiplatform.googleapis.com"] : [],
+    local.hybrid ? ["compute.googleapis.com", "iap.googleapis.com"] : [],
+  )
 }
 
 resource "google_project_service" "api" {

@@ -62,14 +62,17 @@ locals {
   # demand, so the runtime administers queues (create, update rate) and
   # enqueues tasks at project scope. (An IAM condition on resource.name could
   # narrow this to dl-* and webhooks; not verified, so not used.)
-  functions_roles = concat([
-    "roles/datastore.user",
-    "roles/cloudtasks.queueAdmin",
-    "roles/cloudtasks.enqueuer",
-    "roles/workflows.invoker",
-    "roles/logging.logWriter",
-    "roles/monitoring.metricWriter",
-  ], var.gemini_enabled ? ["roles/aiplatform.user"] : [])
+  functions_roles = concat(
+    [
+      "roles/datastore.user",
+      "roles/cloudtasks.queueAdmin",
+      "roles/cloudtasks.enqueuer",
+      "roles/workflows.invoker",
+      "roles/logging.logWriter",
+    ],
+    var.gemini_enabled ? ["roles/aiplatform.user"] : [],
+    local.hybrid ? ["roles/monitoring.metricWriter"] : [], # the VM's monitoring agent
+  )
 }
 
 resource "google_project_iam_member" "functions" {
