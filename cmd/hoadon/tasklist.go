@@ -15,13 +15,12 @@ import (
 
 func init() {
 	register(command{
-		words: "list",
-		usage: "(ID | --company MST [--limit N])" + apiUsage,
-		summary: "list an import's invoices (--json: one per line with key, flow, status, objects, sha256), " +
-			"or with --company the imports of a company",
-		run: runList,
+		words:   "list",
+		usage:   "(ID | --company MST [--limit N])" + apiUsage,
+		summary: "list an import's invoices, or with --company MST a company's imports",
+		run:     runList,
 	})
-	register(command{words: "events", usage: "ID" + apiUsage, summary: "show an import's events (--json: each CloudEvent in full, one per line)", run: runEvents})
+	register(command{words: "events", usage: "ID" + apiUsage, summary: "show an import's events (CloudEvents)", run: runEvents})
 }
 
 func runList(ctx context.Context, args []string, stdout, stderr io.Writer) error {

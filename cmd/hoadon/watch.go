@@ -14,11 +14,10 @@ import (
 
 func init() {
 	register(command{
-		words: "watch",
-		usage: "ID [--interval 1s]" + apiUsage,
-		summary: "follow an import with a progress bar until it ends (exit 0 completed, 1 failed/cancelled; " +
-			"--json: one status per line)",
-		run: runWatch,
+		words:   "watch",
+		usage:   "ID [--interval 1s]" + apiUsage,
+		summary: "follow an import's progress until it ends (exit 0 completed, 1 failed or cancelled)",
+		run:     runWatch,
 	})
 }
 
@@ -148,7 +147,9 @@ func progressLine(st client.Status, rate float64) string {
 	done := st.Done()
 	frac := 0.0
 	if st.Total > 0 {
-		frac = float64(done) / float64(st.Total)
+		// Counts are read apart from the total: never let a momentary
+		// mismatch overflow the bar.
+		frac = min(max(float64(done)/float64(st.Total), 0), 1)
 	}
 	n := int(frac * width)
 	bar := strings.Repeat("#", n) + strings.Repeat("-", width-n)

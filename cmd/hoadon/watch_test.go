@@ -50,6 +50,10 @@ func TestProgressLine(t *testing.T) {
 	if got != want {
 		t.Errorf("progressLine =\n%q, want\n%q", got, want)
 	}
+	over := status(hoadon.ImportRunning, "download", 2, map[hoadon.InvoiceStatus]int{hoadon.StatusStored: 3})
+	if got := progressLine(over, 0); !strings.HasPrefix(got, "[####################] 100%") {
+		t.Errorf("more done than discovered: %q; want a full bar, not a panic", got)
+	}
 	st.Phase = "discovery"
 	if got := progressLine(st, 0); !strings.Contains(got, "-/s  ETA -  (discovery)") {
 		t.Errorf("without a rate: %q", got)
