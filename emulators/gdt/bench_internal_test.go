@@ -36,7 +36,7 @@ func BenchmarkExportZip(b *testing.B) {
 	s := benchSim(b, 250)
 	invs := s.month(0, 2026, 3).flows[1]
 	for i := 0; b.Loop(); i++ {
-		if _, err := s.exportZip(invs[i%len(invs)]); err != nil {
+		if _, err := s.exportZip(invs[i%len(invs)], false); err != nil {
 			b.Fatal(err)
 		}
 	}

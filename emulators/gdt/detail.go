@@ -88,13 +88,19 @@ func (s *Simulator) handleExport(w http.ResponseWriter, r *http.Request, acc *ac
 		s.springFail(w, r, http.StatusInternalServerError, path, msgNoDossier)
 		return
 	}
-	z, err := s.exportZip(inv)
+	f := s.faults()
+	badXML := f.CorruptXMLShare > 0 && rand.Float64() < f.CorruptXMLShare
+	z, err := s.exportZip(inv, badXML)
 	if err != nil {
 		s.springFail(w, r, http.StatusInternalServerError, path, err.Error())
 		return
 	}
-	if share := s.faults().CorruptZipShare; share > 0 && rand.Float64() < share {
+	badZip := f.CorruptZipShare > 0 && rand.Float64() < f.CorruptZipShare
+	if badZip {
 		z = z[:len(z)/2]
+	}
+	if badXML || badZip {
+		s.corrupted.add(s.truthOf(inv))
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="invoice.zip"`)

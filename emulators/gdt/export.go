@@ -39,9 +39,14 @@ func fakeJPEG(comment string) []byte {
 	return append(b, 0xFF, 0xD9)
 }
 
-// exportZip builds the export-xml ZIP of an invoice.
-func (s *Simulator) exportZip(inv *invoice) ([]byte, error) {
+// exportZip builds the export-xml ZIP of an invoice; with badXML its
+// invoice.xml is cut in half.
+func (s *Simulator) exportZip(inv *invoice, badXML bool) ([]byte, error) {
 	statics()
+	xml := s.xmlBytes(inv)
+	if badXML {
+		xml = xml[:len(xml)/2]
+	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	zw.RegisterCompressor(zip.Deflate, pooledDeflate)
@@ -51,7 +56,7 @@ func (s *Simulator) exportZip(inv *invoice) ([]byte, error) {
 		data    []byte
 		deflate bool
 	}{
-		{"invoice.xml", s.xmlBytes(inv), true},
+		{"invoice.xml", xml, true},
 		{"invoice.html", invoiceHTML(inv), true},
 		{"details.js", detailsJS, true},
 		{"viewinvoice-bg.jpg", backgroundJ, false},

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/xml"
+	"io"
 	"net/http"
 	"strconv"
 	"testing"
@@ -122,6 +124,18 @@ func TestServerErrorsCorruptZipsAndDrops(t *testing.T) {
 	if _, err := zip.NewReader(bytes.NewReader(r.body), int64(len(r.body))); r.status != 200 || err == nil {
 		t.Fatalf("corrupt zip: %d, zip error %v", r.status, err)
 	}
+	srv.SetFaults(gdtsim.FaultOptions{CorruptXMLShare: 1})
+	r = get(t, exp, tok)
+	zr, err := zip.NewReader(bytes.NewReader(r.body), int64(len(r.body)))
+	if r.status != 200 || err != nil {
+		t.Fatalf("corrupt xml: %d, zip error %v (want a valid ZIP)", r.status, err)
+	}
+	if x := zipEntry(t, zr, "invoice.xml"); xml.Unmarshal(x, new(struct{})) == nil {
+		t.Fatalf("corrupt xml: invoice.xml still well-formed: %q", x)
+	}
+	if c := srv.Corrupted(); len(c) != 2 || c[0].SHDon != c[1].SHDon || !c[1].HasXML {
+		t.Fatalf("Corrupted() = %+v, want the one invoice twice", c)
+	}
 	srv.SetFaults(gdtsim.FaultOptions{DropShare: 1})
 	req, _ := http.NewRequest(http.MethodGet, srv.URL()+"/captcha", nil)
 	req.Header.Set("request-id", requestID())
@@ -166,4 +180,18 @@ func TestCursorLossAndTotalJitter(t *testing.T) {
 	if len(totals) < 2 {
 		t.Errorf("total never varied: %v", totals)
 	}
+}
+
+func zipEntry(t *testing.T, zr *zip.Reader, name string) []byte {
+	t.Helper()
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -96,6 +96,10 @@ type FaultOptions struct {
 	RateLimitFor time.Duration
 	// CorruptZipShare is the share of export-xml ZIPs sent truncated.
 	CorruptZipShare float64
+	// CorruptXMLShare is the share of export-xml ZIPs that are valid but
+	// whose invoice.xml is cut in half (no longer well-formed XML). Every
+	// corrupted answer is listed by (*Simulator).Corrupted.
+	CorruptXMLShare float64
 	// TotalJitter makes list `total` vary by up to ± this many rows per
 	// page, like the real portal's unstable counts (§4.7).
 	TotalJitter int
@@ -160,6 +164,7 @@ func (o Options) validate() error {
 		"DossierlessShare": o.DossierlessShare, "RelatedShare": o.RelatedShare,
 		"DropShare": o.Faults.DropShare, "ServerErrorShare": o.Faults.ServerErrorShare,
 		"RateLimitShare": o.Faults.RateLimitShare, "CorruptZipShare": o.Faults.CorruptZipShare,
+		"CorruptXMLShare": o.Faults.CorruptXMLShare,
 		"CursorSkipShare": o.Faults.CursorSkipShare,
 	} {
 		if v < 0 || v > 1 {

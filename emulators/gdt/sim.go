@@ -22,6 +22,7 @@ type Simulator struct {
 	months    sync.Map // monthKey → *monthData
 	fault     atomic.Pointer[FaultOptions]
 	stats     stats
+	corrupted corruptLog
 	handler   http.Handler
 }
 
