@@ -51,6 +51,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.firestoreLog, "firestore-log", false, "copy the Firestore emulator's JVM log to stderr")
 	fs.StringVar(&o.cfg.GDTURL, "gdt-url", "", "use this portal base URL (with /api) instead of starting the simulator")
 	fs.StringVar(&o.cfg.WorkflowsDir, "workflows-dir", localstack.DefaultWorkflowsDir, "directory of the workflow YAML files")
+	fs.StringVar(&o.cfg.DataDir, "data-dir", "", "keep Firestore and GCS data here across restarts (empty: in memory)")
 	fs.Var(wfEnv, "wf-env", "workflow user environment variable KEY=VALUE (repeatable)")
 	functionsURL := fs.String("functions-url", "", "where the server serves the functions (workflow variable "+
 		functionsURLVar+"; an explicit --wf-env wins)")

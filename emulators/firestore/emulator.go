@@ -66,6 +66,9 @@ func launch(ctx context.Context, r resolved) (*Emulator, error) {
 	host := net.JoinHostPort(r.host, strconv.Itoa(r.port))
 	args := append([]string{"-Duser.language=en"}, r.jvmArgs...)
 	args = append(args, "-cp", r.jar, mainClass, "--host="+r.host, "--port="+strconv.Itoa(r.port))
+	if r.importing != "" {
+		args = append(args, "--import-data="+r.importing)
+	}
 	cmd := exec.Command(r.java, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{}
 	setProcessGroup(cmd.SysProcAttr)

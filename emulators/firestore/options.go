@@ -50,6 +50,9 @@ type Options struct {
 	StartTimeout time.Duration
 	// JVMArgs are extra java options placed before -cp; nil means DefaultJVMArgs.
 	JVMArgs []string
+	// ImportData is an export (an .overall_export_metadata file) loaded at start, so data
+	// saved with Export survives a restart of the emulator.
+	ImportData string
 }
 
 // DefaultJVMArgs trade peak JIT performance for start-up and CPU: on the project's shared
@@ -66,10 +69,11 @@ type resolved struct {
 	autoPort  bool
 	stdout    io.Writer
 	timeout   time.Duration
+	importing string
 }
 
 func (o Options) resolve() (resolved, error) {
-	r := resolved{stdout: o.Stdout, timeout: o.StartTimeout, jvmArgs: o.JVMArgs}
+	r := resolved{stdout: o.Stdout, timeout: o.StartTimeout, jvmArgs: o.JVMArgs, importing: o.ImportData}
 	if r.jvmArgs == nil {
 		r.jvmArgs = DefaultJVMArgs
 	}

@@ -22,6 +22,9 @@ type Options struct {
 	// Buckets are created empty at start, so the code under test finds them as it would in a
 	// provisioned project.
 	Buckets []string
+	// Dir, when set, keeps buckets and objects as files there, so they survive a restart;
+	// empty keeps everything in memory.
+	Dir string
 }
 
 // Server is a running fake GCS. Close it when done.
@@ -59,8 +62,9 @@ func Start(opts Options) (*Server, error) {
 		ExternalURL: url, // Location of resumable uploads must point back here
 		// Path-style XML reads (GET /bucket/object, what the storage client's readers send)
 		// are routed only for requests addressed to the public host.
-		PublicHost: lis.Addr().String(),
-		Writer:     io.Discard,
+		PublicHost:  lis.Addr().String(),
+		Writer:      io.Discard,
+		StorageRoot: opts.Dir,
 	})
 	if err != nil {
 		lis.Close()

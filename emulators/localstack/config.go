@@ -48,6 +48,11 @@ type Config struct {
 
 	// WorkflowsDir holds the workflow YAML files (default DefaultWorkflowsDir).
 	WorkflowsDir string
+	// DataDir, when set, makes Firestore and GCS data outlive the stack: objects are kept as
+	// files under DataDir/gcs, and Firestore is exported to DataDir/firestore by Close and
+	// imported from there by the next Start. (Queues, workflow executions and the
+	// simulator start afresh: nothing is pending after a clean Close.)
+	DataDir string
 	// WorkflowEnv are the workflows' user environment variables (sys.get_env).
 	WorkflowEnv map[string]string
 	// WorkflowTimeScale multiplies sys.sleep and retry backoff in workflows (0: real time).

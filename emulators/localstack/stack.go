@@ -47,13 +47,17 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	fsDone := make(chan fsResult, 1)
 	fsCtx, cancelFS := context.WithCancel(ctx)
 	defer cancelFS()
+	imported, err := s.lastExport()
+	if err != nil {
+		return nil, fmt.Errorf("localstack.Start: %w", err)
+	}
 	go func() {
 		e, err := fsemu.Start(fsCtx, fsemu.Options{Addr: cfg.FirestoreAddr, Java: cfg.Java,
-			Jar: cfg.FirestoreJar, Stdout: cfg.FirestoreOutput})
+			Jar: cfg.FirestoreJar, Stdout: cfg.FirestoreOutput, ImportData: imported})
 		fsDone <- fsResult{e, err}
 	}()
 
-	err := s.startInProcess()
+	err = s.startInProcess()
 	if err != nil {
 		cancelFS() // no point waiting for the JVM
 	}
@@ -73,7 +77,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 func (s *Stack) startInProcess() error {
 	cfg := s.cfg
 	var err error
-	if s.gcs, err = gcs.Start(gcs.Options{Addr: cfg.GCSAddr, Buckets: []string{cfg.Bucket}}); err != nil {
+	if s.gcs, err = gcs.Start(gcs.Options{Addr: cfg.GCSAddr, Buckets: []string{cfg.Bucket}, Dir: s.dataDir("gcs")}); err != nil {
 		return fmt.Errorf("gcs: %w", err)
 	}
 	gopts := gemini.DefaultOptions()
@@ -129,6 +133,7 @@ func (s *Stack) Close() error {
 		closeIf("gdt", s.gdt != nil, func() error { return s.gdt.Close() })
 		closeIf("gemini", s.gemini != nil, func() error { return s.gemini.Close() })
 		closeIf("gcs", s.gcs != nil, func() error { return s.gcs.Close() })
+		closeIf("firestore export", s.firestore != nil && s.cfg.DataDir != "", s.export)
 		closeIf("firestore", s.firestore != nil, func() error { return s.firestore.Close() })
 		if err := errors.Join(errs...); err != nil {
 			s.closeErr = fmt.Errorf("localstack.Close: %w", err)
