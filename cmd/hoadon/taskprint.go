@@ -52,8 +52,14 @@ func printPerFlow(w io.Writer, st client.Status) error {
 	if len(st.PerFlow) == 0 {
 		return nil
 	}
+	// Numbers align right; the flow names are padded here so they stay
+	// left-aligned in the right-aligned table.
+	width := len("flow")
+	for f := range st.PerFlow {
+		width = max(width, len(f))
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "\nflow\t")
+	fmt.Fprintf(tw, "\n%-*s\t", width, "flow")
 	for _, s := range hoadon.AllStatuses {
 		fmt.Fprintf(tw, "%s\t", s)
 	}
@@ -63,7 +69,7 @@ func printPerFlow(w io.Writer, st client.Status) error {
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t", f)
+		fmt.Fprintf(tw, "%-*s\t", width, f)
 		for _, s := range hoadon.AllStatuses {
 			fmt.Fprintf(tw, "%d\t", c[s])
 		}

@@ -84,6 +84,7 @@ func TestImportCommands(t *testing.T) {
 func checkStatus(t *testing.T, id string, total, stored, unavailable int) {
 	t.Helper()
 	out := mustSucceed(t, "status", id)
+	t.Logf("hoadon status %s:\n%s", id, out)
 	for _, s := range []string{"state:", "completed (phase done)", fmt.Sprintf("%d discovered, 0 pending", total),
 		fmt.Sprintf("%d stored, %d unavailable", stored, unavailable), "ban_ra_dien_tu", "manifest:"} {
 		if !strings.Contains(out, s) {
