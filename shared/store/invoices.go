@@ -14,10 +14,12 @@ import (
 // 500 writes per commit; each invoice may take three).
 const batchSize = 100
 
-// registryDoc records that a company has an invoice stored, so later imports
-// skip it unless forced.
+// registryDoc records that a company's invoice needs no more downloads:
+// stored, or permanently without an original XML on the portal. Later
+// imports skip it unless forced.
 type registryDoc struct {
-	Key      hoadon.InvoiceKey `firestore:"key"`
+	Status   hoadon.InvoiceStatus `firestore:"status"`
+	Key      hoadon.InvoiceKey    `firestore:"key"`
 	Flow     hoadon.Flow       `firestore:"flow"`
 	ImportID string            `firestore:"import_id"`
 	Objects  hoadon.Objects    `firestore:"objects"`
@@ -27,7 +29,8 @@ type registryDoc struct {
 
 // AddDiscovered records invoices found by discovery. An invoice already in the
 // import is left as it is; a new one is skipped when the company's registry
-// already holds it (unless force), discovered otherwise. It returns every
+// already holds it — stored, or known to have no original XML — unless
+// force, discovered otherwise. It returns every
 // invoice of the batch that is still discovered, new or not, so the caller
 // (re-)enqueues its download: task names are deterministic, so enqueueing
 // twice is harmless, and an enqueue lost in a crash is made good.
@@ -175,8 +178,8 @@ func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, 
 	if err := tx.Set(ref, *inv); err != nil {
 		return err
 	}
-	if out.Status == hoadon.StatusStored {
-		reg := registryDoc{Key: inv.Key, Flow: inv.Flow, ImportID: inv.ImportID, Objects: out.Objects, SHA256: out.SHA256, StoredAt: s.now()}
+	if out.Status == hoadon.StatusStored || out.Status == hoadon.StatusUnavailable {
+		reg := registryDoc{Status: out.Status, Key: inv.Key, Flow: inv.Flow, ImportID: inv.ImportID, Objects: out.Objects, SHA256: out.SHA256, StoredAt: s.now()}
 		if err := tx.Set(s.registryRef(inv.Company, inv.ID), reg); err != nil {
 			return err
 		}

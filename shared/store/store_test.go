@@ -190,6 +190,26 @@ func TestRegistrySkipsAndForce(t *testing.T) {
 	}
 }
 
+func TestUnavailableIsRegisteredToo(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	create(t, s, "first", params("2026-01-01", "2026-01-31"), "")
+	inv := invoice(9, hoadon.FlowSoldEInvoice)
+	s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{inv})
+	s.BeginDownload(ctx, "first", inv.ID)
+	if _, _, err := s.CompleteDownload(ctx, "first", inv.ID, store.Outcome{Status: hoadon.StatusUnavailable}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.Registered(ctx, company, inv.ID); err != nil || !ok {
+		t.Errorf("unavailable invoice not registered: %v %v", ok, err)
+	}
+	failed := invoice(10, hoadon.FlowSoldEInvoice)
+	s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{failed})
+	s.CompleteDownload(ctx, "first", failed.ID, store.Outcome{Status: hoadon.StatusFailed}, nil)
+	if ok, _ := s.Registered(ctx, company, failed.ID); ok {
+		t.Error("a failed invoice was registered: later imports would never retry it")
+	}
+}
+
 func TestConcurrentCompleteChangesOnce(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
 	create(t, s, "imp", params("2026-01-01", "2026-01-31"), "")
