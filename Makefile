@@ -8,7 +8,7 @@ FUZZTIME ?= 3s
 
 ## run: a real import end to end against the bundled GDT simulator and emulators
 run:
-	$(GO) run ./cmd/hoadon demo
+	@bash scripts/run.sh
 
 ## test: every test, offline (starts the emulators it needs itself)
 test: lint
