@@ -152,6 +152,13 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := logx.With(r.Context(), "import", id)
+	if _, err := s.svc.Store.Import(ctx, id); err != nil {
+		if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
+			err = hoadon.Errorf(hoadon.CodeNotFound, "no import with id %s", id)
+		}
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
 	switch {
 	case action == "status" && r.Method == http.MethodGet:
 		s.status(ctx, w, id)
@@ -194,10 +201,6 @@ func (s *Server) status(ctx context.Context, w http.ResponseWriter, id string) {
 }
 
 func (s *Server) cancel(ctx context.Context, w http.ResponseWriter, id string) {
-	if _, err := s.svc.Store.Import(ctx, id); err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
 	p, err := s.svc.Cancel(ctx, id)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
@@ -254,10 +257,6 @@ type TaskSummary struct {
 }
 
 func (s *Server) invoices(ctx context.Context, w http.ResponseWriter, id string) {
-	if _, err := s.svc.Store.Import(ctx, id); err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	enc := json.NewEncoder(w)
 	err := s.svc.Store.Invoices(ctx, id, "", func(inv hoadon.Invoice) error { return enc.Encode(inv) })
@@ -267,10 +266,6 @@ func (s *Server) invoices(ctx context.Context, w http.ResponseWriter, id string)
 }
 
 func (s *Server) events(ctx context.Context, w http.ResponseWriter, id string) {
-	if _, err := s.svc.Store.Import(ctx, id); err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
 	evs, err := s.svc.Store.ImportEvents(ctx, id)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)

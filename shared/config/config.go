@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/secret"
@@ -46,6 +47,11 @@ var Vars = []Var{
 	{"HOADON_COMPANY_CONCURRENCY", "4", "parallel downloads per company (the portal account's allowance)"},
 	{"HOADON_COMPANY_RATE", "4", "initial downloads per second per company"},
 	{"HOADON_COMPANY_MAX_RATE", "10", "ceiling of the adaptive rate per company"},
+	{"HOADON_TASKS_MAX_ATTEMPTS", "12", "deliveries of one download task before its invoice is recorded failed"},
+	{"HOADON_TASKS_MIN_BACKOFF", "2s", "first retry delay of a download task (Go duration)"},
+	{"HOADON_TASKS_MAX_BACKOFF", "5m", "longest retry delay of a download task (Go duration)"},
+	{"HOADON_RATE_RAISE_EVERY", "20", "successful downloads per step up of a company's adaptive rate"},
+	{"HOADON_BREAKER_COOLDOWN", "2m", "how long a company queue stays paused after consecutive portal failures (Go duration)"},
 	{"HOADON_GEMINI_PROJECT", "", "Vertex AI project for the captcha fallback; empty disables it"},
 	{"HOADON_GEMINI_LOCATION", "us-central1", "Vertex AI location"},
 	{"HOADON_GEMINI_MODEL", "gemini-2.5-flash", "model for the captcha fallback"},
@@ -53,6 +59,8 @@ var Vars = []Var{
 	{"HOADON_LOCAL", "false", "local mode: allows loopback webhook URLs"},
 	{"HOADON_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"HOADON_INSTANCE", "", "name of this process in login leases (default host name and pid)"},
+	{"HOADON_API_URL", "", "task API base URL for the CLI (default HOADON_FUNCTIONS_URL, else http://127.0.0.1:8080)"},
+	{"HOADON_API_KEY", "", "API key the CLI sends as X-API-Key"},
 }
 
 // Config is the validated configuration.
@@ -71,6 +79,11 @@ type Config struct {
 	SigningKey                string
 	CompanyConcurrency        int
 	CompanyRate, CompanyMax   float64
+	TasksMaxAttempts          int
+	TasksMinBackoff           time.Duration
+	TasksMaxBackoff           time.Duration
+	RateRaiseEvery            int
+	BreakerCooldown           time.Duration
 	GeminiProject             string
 	GeminiLocation            string
 	GeminiModel, GeminiURL    string
@@ -93,7 +106,10 @@ func Load(getenv func(string) string) (Config, error) {
 		TasksServiceAccount: e.str("HOADON_TASKS_SERVICE_ACCOUNT"),
 		SigningKeyID:        e.str("HOADON_SIGNING_KEY_ID"), SigningAlg: e.str("HOADON_SIGNING_ALG"), SigningKey: e.secret("HOADON_SIGNING_KEY"),
 		CompanyConcurrency: e.integer("HOADON_COMPANY_CONCURRENCY"), CompanyRate: e.float("HOADON_COMPANY_RATE"), CompanyMax: e.float("HOADON_COMPANY_MAX_RATE"),
-		GeminiProject: e.str("HOADON_GEMINI_PROJECT"), GeminiLocation: e.str("HOADON_GEMINI_LOCATION"),
+		TasksMaxAttempts: e.integer("HOADON_TASKS_MAX_ATTEMPTS"), TasksMinBackoff: e.duration("HOADON_TASKS_MIN_BACKOFF"),
+		TasksMaxBackoff: e.duration("HOADON_TASKS_MAX_BACKOFF"), RateRaiseEvery: e.integer("HOADON_RATE_RAISE_EVERY"),
+		BreakerCooldown: e.duration("HOADON_BREAKER_COOLDOWN"),
+		GeminiProject:   e.str("HOADON_GEMINI_PROJECT"), GeminiLocation: e.str("HOADON_GEMINI_LOCATION"),
 		GeminiModel: e.str("HOADON_GEMINI_MODEL"), GeminiURL: e.str("HOADON_GEMINI_URL"),
 		Local: e.boolean("HOADON_LOCAL"), LogLevel: e.str("HOADON_LOG_LEVEL"), Instance: e.str("HOADON_INSTANCE"),
 	}
@@ -150,6 +166,12 @@ func (c *Config) validate(e *env) {
 	}
 	if c.CompanyRate <= 0 || c.CompanyMax < c.CompanyRate {
 		e.fail("HOADON_COMPANY_RATE must be > 0 and ≤ HOADON_COMPANY_MAX_RATE")
+	}
+	if c.TasksMaxAttempts < 1 || c.TasksMinBackoff <= 0 || c.TasksMaxBackoff < c.TasksMinBackoff {
+		e.fail("HOADON_TASKS_MAX_ATTEMPTS must be ≥ 1 and 0 < HOADON_TASKS_MIN_BACKOFF ≤ HOADON_TASKS_MAX_BACKOFF")
+	}
+	if c.RateRaiseEvery < 1 || c.BreakerCooldown <= 0 {
+		e.fail("HOADON_RATE_RAISE_EVERY must be ≥ 1 and HOADON_BREAKER_COOLDOWN > 0")
 	}
 	if c.SigningAlg != "ed25519" && c.SigningAlg != "hmac-sha256" {
 		e.fail("HOADON_SIGNING_ALG must be ed25519 or hmac-sha256")
@@ -233,6 +255,14 @@ func (e *env) integer(name string) int {
 		e.fail("%s: want an integer", name)
 	}
 	return n
+}
+
+func (e *env) duration(name string) time.Duration {
+	d, err := time.ParseDuration(e.str(name))
+	if err != nil {
+		e.fail("%s: want a duration such as 500ms or 2m", name)
+	}
+	return d
 }
 
 func (e *env) float(name string) float64 {
