@@ -20,11 +20,11 @@ const batchSize = 100
 type registryDoc struct {
 	Status   hoadon.InvoiceStatus `firestore:"status"`
 	Key      hoadon.InvoiceKey    `firestore:"key"`
-	Flow     hoadon.Flow       `firestore:"flow"`
-	ImportID string            `firestore:"import_id"`
-	Objects  hoadon.Objects    `firestore:"objects"`
-	SHA256   string            `firestore:"sha256"`
-	StoredAt time.Time         `firestore:"stored_at"`
+	Flow     hoadon.Flow          `firestore:"flow"`
+	ImportID string               `firestore:"import_id"`
+	Objects  hoadon.Objects       `firestore:"objects"`
+	SHA256   string               `firestore:"sha256"`
+	StoredAt time.Time            `firestore:"stored_at"`
 }
 
 // AddDiscovered records invoices found by discovery. An invoice already in the
