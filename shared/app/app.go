@@ -120,6 +120,7 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 	qs := queue.New(tasks, queueConfig(cfg))
 	tc := throttle.DefaultConfig()
 	tc.InitialRate, tc.MaxRate = cfg.CompanyRate, cfg.CompanyMax
+	tc.RaiseEvery, tc.Cooldown = cfg.RateRaiseEvery, cfg.BreakerCooldown
 	return importer.Deps{
 		Store: st, Blobs: blob.New(gcs, cfg.Bucket), Queues: qs, Throttle: throttle.New(qs, st, tc),
 		Box: box, Portal: portal, Solver: solver,
@@ -133,6 +134,7 @@ func queueConfig(cfg config.Config) queue.Config {
 	qc := queue.DefaultConfig()
 	qc.Project, qc.Location, qc.ServiceAccount = cfg.Project, cfg.Location, cfg.TasksServiceAccount
 	qc.Concurrency, qc.InitialRate, qc.MaxRate = cfg.CompanyConcurrency, cfg.CompanyRate, cfg.CompanyMax
+	qc.MaxAttempts, qc.MinBackoff, qc.MaxBackoff = cfg.TasksMaxAttempts, cfg.TasksMinBackoff, cfg.TasksMaxBackoff
 	return qc
 }
 

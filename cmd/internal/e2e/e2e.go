@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 
 	gdtsim "github.com/hoadon/hoadon/emulators/gdt"
 	"github.com/hoadon/hoadon/emulators/localstack"
@@ -34,6 +35,10 @@ type Options struct {
 	Env map[string]string
 	// WorkflowEnv adds workflow environment variables.
 	WorkflowEnv map[string]string
+	// TasksStateFile, when set, makes the harness run its own Cloud Tasks
+	// emulator persisting to this file, so RestartTasks can stop it and
+	// start it again on the same address with its queues and tasks.
+	TasksStateFile string
 }
 
 // Harness is a running system.
@@ -41,8 +46,17 @@ type Harness struct {
 	Stack *localstack.Stack
 	URL   string // the server, serving every function
 	Env   map[string]string
-	srv   *http.Server
-	logs  *logTap
+	// SubscriberURL is the webhook every event goes to: the eventsink
+	// function behind a gate that SetSubscriberDown closes.
+	SubscriberURL string
+
+	handler http.Handler
+	srvMu   sync.Mutex
+	srv     *http.Server
+	addr    string
+	logs    *logTap
+	sub     *gate
+	tasks   *ownTasks // nil: the stack's emulator
 }
 
 // Logs returns everything the server logged so far (its stdout).
@@ -68,35 +82,79 @@ func Start(ctx context.Context, opts Options) (*Harness, error) {
 		lis.Close()
 		return nil, err
 	}
-	env := stack.Env()
-	env["HOADON_FUNCTIONS_URL"] = url
+	h := &Harness{Stack: stack, URL: url, addr: lis.Addr().String(), handler: all.Mux(), logs: tapLogs()}
+	if err := h.configure(opts); err != nil {
+		lis.Close()
+		return nil, errors.Join(err, h.Close())
+	}
+	h.serve(lis)
+	return h, nil
+}
+
+// configure starts the harness's own parts (subscriber gate, Cloud Tasks
+// emulator) and sets the server's environment.
+func (h *Harness) configure(opts Options) error {
+	env := h.Stack.Env()
+	if opts.TasksStateFile != "" {
+		t, err := startTasks(opts.TasksStateFile, h.Stack.Workflows().Issuer())
+		if err != nil {
+			return err
+		}
+		h.tasks = t
+		env[localstack.EnvTasksEndpoint] = t.addr
+	}
+	sub, err := startGate(h.handler)
+	if err != nil {
+		return err
+	}
+	h.sub, h.SubscriberURL = sub, sub.url+"/eventsink"
+	env["HOADON_FUNCTIONS_URL"] = h.URL
 	env["HOADON_ENCRYPTION_KEY"] = randomKey()
 	env["HOADON_LOCAL"] = "true"
 	env["HOADON_INSTANCE"] = "e2e"
-	for k, v := range signingEnv(url) {
+	for k, v := range signingEnv(h.SubscriberURL) {
 		env[k] = v
 	}
 	maps.Copy(env, opts.Env)
 	for k, v := range env {
 		os.Setenv(k, v)
 	}
-	h := &Harness{Stack: stack, URL: url, Env: env, srv: &http.Server{Handler: all.Mux()}, logs: tapLogs()}
-	go h.srv.Serve(lis)
-	return h, nil
+	h.Env = env
+	return nil
+}
+
+func (h *Harness) serve(lis net.Listener) {
+	srv := &http.Server{Handler: h.handler}
+	h.srvMu.Lock()
+	h.srv = srv
+	h.srvMu.Unlock()
+	go srv.Serve(lis)
 }
 
 // Close stops the server and the emulators.
 func (h *Harness) Close() error {
-	return errors.Join(h.srv.Close(), h.Stack.Close(), h.logs.Close())
+	var errs []error
+	h.srvMu.Lock()
+	if h.srv != nil {
+		errs = append(errs, h.srv.Close())
+	}
+	h.srvMu.Unlock()
+	if h.sub != nil {
+		errs = append(errs, h.sub.close())
+	}
+	if h.tasks != nil {
+		errs = append(errs, h.tasks.close())
+	}
+	return errors.Join(append(errs, h.Stack.Close(), h.logs.Close())...)
 }
 
 // signingEnv makes every event go, signed with a fresh Ed25519 key, to the
-// eventsink function of the same server, which verifies it with the public
-// half.
-func signingEnv(url string) map[string]string {
+// subscriber URL (the eventsink function of the same server behind the
+// gate), which verifies it with the public half.
+func signingEnv(subscriber string) map[string]string {
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	return map[string]string{
-		"HOADON_WEBHOOK_URLS":   url + "/eventsink",
+		"HOADON_WEBHOOK_URLS":   subscriber,
 		"HOADON_SIGNING_KEY_ID": "e2e",
 		"HOADON_SIGNING_ALG":    "ed25519",
 		"HOADON_SIGNING_KEY":    base64.StdEncoding.EncodeToString(priv),

@@ -1,0 +1,44 @@
+package e2e
+
+import (
+	"net"
+	"net/http"
+	"sync/atomic"
+)
+
+// gate serves the webhook subscriber (the eventsink function, called in
+// process so the signature's @target-uri is the gate's own URL) and can
+// answer 503 instead, like a subscriber that is down.
+type gate struct {
+	url      string
+	srv      *http.Server
+	down     atomic.Bool
+	rejected atomic.Int64
+}
+
+func startGate(h http.Handler) (*gate, error) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	g := &gate{url: "http://" + lis.Addr().String()}
+	g.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.down.Load() {
+			g.rejected.Add(1)
+			http.Error(w, "subscriber down", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})}
+	go g.srv.Serve(lis)
+	return g, nil
+}
+
+func (g *gate) close() error { return g.srv.Close() }
+
+// SetSubscriberDown makes the webhook subscriber answer 503 to every
+// delivery (true) or receive them again (false).
+func (h *Harness) SetSubscriberDown(down bool) { h.sub.down.Store(down) }
+
+// SubscriberRejected counts the deliveries the subscriber refused while down.
+func (h *Harness) SubscriberRejected() int64 { return h.sub.rejected.Load() }
