@@ -14,6 +14,7 @@ import (
 	"github.com/hoadon/hoadon/functions/fail"
 	"github.com/hoadon/hoadon/functions/finalize"
 	"github.com/hoadon/hoadon/functions/login"
+	"github.com/hoadon/hoadon/functions/schedtick"
 	"github.com/hoadon/hoadon/functions/status"
 )
 
@@ -22,6 +23,7 @@ var Functions = map[string]http.Handler{
 	fapi.Name: fapi.Handler, login.Name: login.Handler, discover.Name: discover.Handler,
 	status.Name: status.Handler, finalize.Name: finalize.Handler, fail.Name: fail.Handler,
 	download.Name: download.Handler, deliver.Name: deliver.Handler, eventsink.Name: eventsink.Handler,
+	schedtick.Name: schedtick.Handler,
 }
 
 // Mux routes every function.

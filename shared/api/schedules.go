@@ -1,4 +1,175 @@
 package api
 
-// scheduleRoutes mounts the schedule API (POST /api/schedules/create, ...).
-func (s *Server) scheduleRoutes() {}
+import (
+	"context"
+	"net/http"
+
+	"github.com/hoadon/hoadon/shared/logx"
+	"github.com/hoadon/hoadon/shared/schedule"
+	"github.com/hoadon/hoadon/shared/web"
+)
+
+// recentRuns is how many run records GET /api/schedules/{id} shows.
+const recentRuns = 10
+
+// scheduleRoutes mounts the schedule API, compatible with the origin
+// system's (hour and minute are Vietnam time here, UTC there):
+//
+//	POST   /api/schedules/create                   create (201; 409 if the id exists)
+//	GET    /api/schedules                          list
+//	GET    /api/schedules/{id}                     describe, with the recent runs
+//	POST   /api/schedules/{id}/trigger             start an import of yesterday now
+//	POST   /api/schedules/{id}/pause?note=         pause
+//	POST   /api/schedules/{id}/unpause?note=       unpause
+//	DELETE /api/schedules/{id}                     delete
+//
+// The password is sealed on create and never shown.
+func (s *Server) scheduleRoutes() {
+	s.mux.HandleFunc("/api/schedules/create", s.createSchedule)
+	s.mux.HandleFunc("/api/schedules", s.listSchedules)
+	s.mux.HandleFunc("/api/schedules/{id}", s.schedule)
+	s.mux.HandleFunc("/api/schedules/{id}/{action}", s.scheduleAction)
+}
+
+func (s *Server) runner() *schedule.Runner { return schedule.New(s.svc) }
+
+func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodPost {
+		web.MethodNotAllowed(w, r, http.MethodPost)
+		return
+	}
+	var body schedule.CreateRequest
+	if err := web.DecodeJSON(r, &body); err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	now := s.svc.Now()
+	sc, password, err := body.Validate(now)
+	if err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	ctx = logx.With(ctx, "schedule", sc.ID, "company", sc.Params.CompanyID)
+	sc.SealedPassword = s.svc.Box.Seal([]byte(password), "credentials/"+sc.Params.CompanyID)
+	if err := s.runner().Store.Create(ctx, sc); err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	s.log.InfoContext(ctx, "schedule created", "hour", sc.Hour, "minute", sc.Minute, "paused", sc.Paused)
+	w.Header().Set("Location", "/api/schedules/"+sc.ID)
+	web.WriteJSON(w, http.StatusCreated, map[string]any{
+		"schedule_id": sc.ID, "status": "created", "schedule": sc.View(now),
+		"message": "the schedule imports yesterday (Vietnam time) every day at its hour:minute " + schedule.TimeZone,
+	})
+}
+
+func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodGet {
+		web.MethodNotAllowed(w, r, http.MethodGet)
+		return
+	}
+	all, err := s.runner().Store.List(ctx)
+	if err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	now := s.svc.Now()
+	out := make([]schedule.View, 0, len(all))
+	for _, sc := range all {
+		out = append(out, sc.View(now))
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"schedules": out})
+}
+
+// schedule serves GET and DELETE /api/schedules/{id}.
+func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := schedule.ValidateID(id); err != nil {
+		web.WriteError(r.Context(), w, s.log, err)
+		return
+	}
+	ctx := logx.With(r.Context(), "schedule", id)
+	switch r.Method {
+	case http.MethodGet:
+		s.describeSchedule(ctx, w, id)
+	case http.MethodDelete:
+		if err := s.runner().Store.Delete(ctx, id); err != nil {
+			web.WriteError(ctx, w, s.log, err)
+			return
+		}
+		s.log.InfoContext(ctx, "schedule deleted")
+		web.WriteJSON(w, http.StatusOK, map[string]any{"schedule_id": id, "status": "deleted"})
+	default:
+		web.MethodNotAllowed(w, r, http.MethodGet, http.MethodDelete)
+	}
+}
+
+func (s *Server) describeSchedule(ctx context.Context, w http.ResponseWriter, id string) {
+	st := s.runner().Store
+	sc, err := st.Get(ctx, id)
+	if err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	runs, err := st.Runs(ctx, id, recentRuns)
+	if err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	v := sc.View(s.svc.Now())
+	v.RecentRuns = runs
+	web.WriteJSON(w, http.StatusOK, v)
+}
+
+// scheduleAction serves POST /api/schedules/{id}/{trigger|pause|unpause}.
+func (s *Server) scheduleAction(w http.ResponseWriter, r *http.Request) {
+	id, action := r.PathValue("id"), r.PathValue("action")
+	if action != "trigger" && action != "pause" && action != "unpause" {
+		s.notFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		web.MethodNotAllowed(w, r, http.MethodPost)
+		return
+	}
+	if err := schedule.ValidateID(id); err != nil {
+		web.WriteError(r.Context(), w, s.log, err)
+		return
+	}
+	ctx := logx.With(r.Context(), "schedule", id)
+	if action == "trigger" {
+		s.triggerSchedule(ctx, w, id)
+		return
+	}
+	note := r.URL.Query().Get("note")
+	if err := schedule.ValidateNote(note); err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	now := s.svc.Now()
+	sc, err := s.runner().Store.SetPaused(ctx, id, action == "pause", note, now)
+	if err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	s.log.InfoContext(ctx, "schedule "+action+"d")
+	web.WriteJSON(w, http.StatusOK, sc.View(now))
+}
+
+func (s *Server) triggerSchedule(ctx context.Context, w http.ResponseWriter, id string) {
+	imp, created, err := s.runner().Trigger(ctx, id)
+	if err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	resp := StartResponse{TaskID: imp.ID, WorkflowID: imp.ID, TaskType: imp.Params.TaskType, Status: imp.State,
+		StatusURL: "/api/tasks/" + imp.ID + "/status", Created: created, Message: "import of " + imp.Params.From + ".." + imp.Params.To + " started"}
+	status := http.StatusAccepted
+	if !created {
+		status, resp.Message = http.StatusOK, "an import with these parameters is already running; returning it"
+	}
+	w.Header().Set("Location", resp.StatusURL)
+	web.WriteJSON(w, status, resp)
+}

@@ -1,0 +1,345 @@
+package schedule_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/firestore"
+
+	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/importer"
+	"github.com/hoadon/hoadon/shared/schedule"
+	"github.com/hoadon/hoadon/shared/secret"
+	"github.com/hoadon/hoadon/shared/store"
+)
+
+func TestMain(m *testing.M) { firestoretest.Main(m) }
+
+const mst = "0100109106"
+
+// recorder stands in for the importer: it records each start and answers
+// like it does for a repeated Idempotency-Key. fail, when set, answers
+// errors instead.
+type recorder struct {
+	mu    sync.Mutex
+	reqs  []importer.StartRequest
+	byKey map[string]string
+	fail  error
+}
+
+func (r *recorder) Start(_ context.Context, req importer.StartRequest) (hoadon.Import, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return hoadon.Import{}, false, r.fail
+	}
+	if id, ok := r.byKey[req.IdempotencyKey]; ok && req.IdempotencyKey != "" {
+		return hoadon.Import{ID: id, Params: req.Params}, false, nil
+	}
+	r.reqs = append(r.reqs, req)
+	id := fmt.Sprintf("imp-%d", len(r.reqs))
+	r.byKey[req.IdempotencyKey] = id
+	return hoadon.Import{ID: id, Params: req.Params, State: hoadon.ImportPending}, true, nil
+}
+
+func (r *recorder) starts() []importer.StartRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]importer.StartRequest(nil), r.reqs...)
+}
+
+// clock is a settable fake clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(s string)   { c.mu.Lock(); defer c.mu.Unlock(); c.t = vn(s) }
+
+type fixture struct {
+	runner *schedule.Runner
+	rec    *recorder
+	clock  *clock
+	box    *secret.Box
+	fs     *store.Store
+	raw    *firestore.Client
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	key := make([]byte, 32)
+	rand.Read(key)
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := firestoretest.Client(t)
+	f := &fixture{rec: &recorder{byKey: map[string]string{}}, clock: &clock{}, box: box, fs: store.New(fs), raw: fs}
+	f.runner = &schedule.Runner{Store: schedule.NewStore(fs), Box: box, Starter: f.rec,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now}
+	return f
+}
+
+func intp(n int) *int { return &n }
+
+func body(id string) schedule.CreateRequest {
+	return schedule.CreateRequest{ScheduleID: id, TaskType: hoadon.TaskTypeInvoiceImport, Hour: intp(6), Minute: intp(0),
+		TaskParams: schedule.CreateParams{CompanyID: mst, Credentials: &schedule.Credentials{Username: mst, Password: "pw-1"}}}
+}
+
+// create stores a schedule created at the clock's time.
+func (f *fixture) create(t *testing.T, req schedule.CreateRequest) schedule.Schedule {
+	t.Helper()
+	sc, pw, err := req.Validate(f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.SealedPassword = f.box.Seal([]byte(pw), "credentials/"+mst)
+	if err := f.runner.Store.Create(context.Background(), sc); err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func (f *fixture) tick(t *testing.T) schedule.TickReport {
+	t.Helper()
+	rep, err := f.runner.Tick(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func TestTickStartsOncePerDay(t *testing.T) {
+	f := newFixture(t)
+	f.clock.Set("2026-11-20 09:00")
+	f.create(t, body("daily"))
+	f.clock.Set("2026-11-21 05:59")
+	if rep := f.tick(t); len(rep.Started) != 0 {
+		t.Fatalf("before the hour: started %v", rep.Started)
+	}
+	f.clock.Set("2026-11-21 06:02")
+	var wg sync.WaitGroup
+	for range 4 { // concurrent ticks
+		wg.Go(func() { f.tick(t) })
+	}
+	wg.Wait()
+	f.clock.Set("2026-11-21 18:00") // late, repeated tick
+	f.tick(t)
+	got := f.rec.starts()
+	if len(got) != 1 {
+		t.Fatalf("%d imports started, want 1: %+v", len(got), got)
+	}
+	r := got[0]
+	if r.Params.From != "2026-11-20" || r.Params.To != "2026-11-20" || r.IdempotencyKey != "daily/2026-11-20" || r.Password != "pw-1" {
+		t.Fatalf("start = %+v", r)
+	}
+	runs, err := f.runner.Store.Runs(context.Background(), "daily", 10)
+	if err != nil || len(runs) != 1 || runs[0].State != schedule.RunStarted || runs[0].ImportID != "imp-1" {
+		t.Fatalf("runs = %+v, %v", runs, err)
+	}
+	sc, _ := f.runner.Store.Get(context.Background(), "daily")
+	if sc.NumActions != 1 {
+		t.Fatalf("num_actions = %d", sc.NumActions)
+	}
+	f.clock.Set("2026-11-22 06:00")
+	f.tick(t)
+	if got := f.rec.starts(); len(got) != 2 || got[1].Params.From != "2026-11-21" {
+		t.Fatalf("next day: %+v", got)
+	}
+}
+
+func TestTickCatchUpLookbackAndPause(t *testing.T) {
+	f := newFixture(t)
+	f.clock.Set("2026-11-01 12:00")
+	req := body("lb")
+	req.TaskParams.LookbackDays = intp(2)
+	f.create(t, req)
+	f.clock.Set("2026-11-02 06:00")
+	f.tick(t)                       // the run of the 1st
+	f.clock.Set("2026-11-10 08:00") // down from the 2nd to the 10th
+	rep := f.tick(t)
+	var froms []string
+	for _, r := range f.rec.starts() {
+		froms = append(froms, r.Params.From+".."+r.Params.To)
+	}
+	want := []string{"2026-10-30..2026-11-01", "2026-11-05..2026-11-07", "2026-11-06..2026-11-08", "2026-11-07..2026-11-09"}
+	if !equal(froms, want) {
+		t.Fatalf("ranges %v, want %v", froms, want)
+	}
+	if rep.Skipped != 5 { // the instants of the 3rd..7th
+		t.Fatalf("skipped %d, want 5", rep.Skipped)
+	}
+	if sc, _ := f.runner.Store.Get(context.Background(), "lb"); sc.NumSkipped != 5 {
+		t.Fatalf("num_skipped = %d", sc.NumSkipped)
+	}
+	if rep := f.tick(t); rep.Skipped != 0 || len(rep.Started) != 0 {
+		t.Fatalf("repeat tick: %+v", rep)
+	}
+
+	ctx := context.Background()
+	if _, err := f.runner.Store.SetPaused(ctx, "lb", true, "holiday", f.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set("2026-11-12 06:00")
+	if rep := f.tick(t); len(rep.Started) != 0 || rep.Due != 0 {
+		t.Fatalf("paused tick: %+v", rep)
+	}
+	imp, created, err := f.runner.Trigger(ctx, "lb") // trigger works when paused
+	if err != nil || !created || imp.Params.From != "2026-11-09" || imp.Params.To != "2026-11-11" {
+		t.Fatalf("trigger: %+v %v %v", imp.Params, created, err)
+	}
+	f.clock.Set("2026-11-12 07:00")
+	sc, err := f.runner.Store.SetPaused(ctx, "lb", false, "", f.clock.Now())
+	if err != nil || sc.Paused || sc.Note != "holiday" {
+		t.Fatalf("unpause: %+v %v", sc, err)
+	}
+	n := len(f.rec.starts())
+	if rep := f.tick(t); len(rep.Started) != 0 { // instants while paused do not run
+		t.Fatalf("after unpause: %+v", rep)
+	}
+	f.clock.Set("2026-11-13 06:00")
+	f.tick(t)
+	if got := f.rec.starts(); len(got) != n+1 || got[n].Params.To != "2026-11-12" {
+		t.Fatalf("first run after unpause: %+v", got[n:])
+	}
+}
+
+func TestTickFailures(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.clock.Set("2026-11-01 12:00")
+	f.create(t, body("f"))
+	f.clock.Set("2026-11-02 06:00")
+	f.rec.fail = hoadon.Errorf(hoadon.CodeTransient, "firestore unavailable")
+	f.tick(t)
+	runs, _ := f.runner.Store.Runs(ctx, "f", 1)
+	if len(runs) != 1 || runs[0].State != schedule.RunRetry || runs[0].Attempts != 1 {
+		t.Fatalf("after a transient failure: %+v", runs)
+	}
+	f.rec.fail = nil
+	f.tick(t)
+	runs, _ = f.runner.Store.Runs(ctx, "f", 1)
+	if len(f.rec.starts()) != 1 || runs[0].State != schedule.RunStarted || runs[0].Attempts != 2 {
+		t.Fatalf("retry: starts %d, run %+v", len(f.rec.starts()), runs)
+	}
+
+	f.clock.Set("2026-11-03 06:00")
+	f.rec.fail = hoadon.Errorf(hoadon.CodeInvalid, "task_params.flows: bad")
+	f.tick(t)
+	f.rec.fail = nil
+	f.tick(t)
+	runs, _ = f.runner.Store.Runs(ctx, "f", 1)
+	if len(f.rec.starts()) != 1 || runs[0].Day != "2026-11-02" || runs[0].State != schedule.RunFailed || runs[0].Code != "invalid" {
+		t.Fatalf("permanent failure: starts %d, run %+v", len(f.rec.starts()), runs)
+	}
+}
+
+func TestRefusedPasswordIsNotRetried(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.clock.Set("2026-11-01 12:00")
+	f.create(t, body("pw"))
+	// the importer's credentials: this password, refused by the portal
+	_, _, err := f.fs.CreateImport(ctx, store.CreateRequest{
+		Import:         hoadon.Import{ID: "manual", Params: hoadon.ImportParams{TaskType: hoadon.TaskTypeInvoiceImport, CompanyID: mst, Username: mst, From: "2026-10-01", To: "2026-10-01", Flows: hoadon.AllFlows}},
+		SealedPassword: f.box.Seal([]byte("pw-1"), "credentials/"+mst),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.fs.MarkCredentialsInvalid(ctx, mst, "portal said wrong password"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set("2026-11-02 06:00")
+	f.tick(t)
+	runs, _ := f.runner.Store.Runs(ctx, "pw", 1)
+	if len(f.rec.starts()) != 0 || len(runs) != 1 || runs[0].Code != string(hoadon.CodeBadCredentials) || runs[0].State != schedule.RunFailed {
+		t.Fatalf("refused password: starts %d, runs %+v", len(f.rec.starts()), runs)
+	}
+	// a schedule with another password goes ahead
+	req := body("pw2")
+	req.TaskParams.Credentials.Password = "pw-2"
+	f.clock.Set("2026-11-01 12:00")
+	f.create(t, req)
+	f.clock.Set("2026-11-02 06:00")
+	f.tick(t)
+	if got := f.rec.starts(); len(got) != 1 || got[0].Password != "pw-2" {
+		t.Fatalf("new password: %d starts", len(got))
+	}
+}
+
+func TestStore(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.clock.Set("2026-11-01 12:00")
+	f.create(t, body("b"))
+	f.create(t, body("a"))
+	sc, pw, _ := body("a").Validate(f.clock.Now())
+	sc.SealedPassword = f.box.Seal([]byte(pw), "credentials/"+mst)
+	if err := f.runner.Store.Create(ctx, sc); hoadon.ErrorCode(err) != hoadon.CodeConflict {
+		t.Fatalf("duplicate id: %v", err)
+	}
+	all, err := f.runner.Store.List(ctx)
+	if err != nil || len(all) != 2 || all[0].ID != "a" || all[1].ID != "b" {
+		t.Fatalf("List = %+v, %v", all, err)
+	}
+	if all[0].SealedPassword == "" || all[0].SealedPassword == "pw-1" {
+		t.Fatalf("password stored as %q", all[0].SealedPassword)
+	}
+	f.clock.Set("2026-11-02 06:00")
+	f.tick(t)
+	if err := f.runner.Store.Delete(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.runner.Store.Get(ctx, "a"); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Fatalf("Get after delete: %v", err)
+	}
+	if runs, err := f.runner.Store.Runs(ctx, "a", 10); err != nil || len(runs) != 0 {
+		t.Fatalf("runs after delete: %+v %v", runs, err)
+	}
+	if err := f.runner.Store.Delete(ctx, "a"); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Fatalf("second delete: %v", err)
+	}
+	if _, err := f.runner.Store.SetPaused(ctx, "zz", true, "", f.clock.Now()); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Fatalf("pause unknown: %v", err)
+	}
+	if _, _, err := f.runner.Trigger(ctx, "zz"); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Fatalf("trigger unknown: %v", err)
+	}
+}
+
+func TestCrashedClaimIsTakenOver(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.clock.Set("2026-11-01 12:00")
+	f.create(t, body("c"))
+	// a tick claimed the 1st at 06:00:30, started the import and crashed
+	// before recording it
+	f.rec.Start(ctx, importer.StartRequest{IdempotencyKey: "c/2026-11-01"})
+	_, err := f.raw.Doc("schedules/c/runs/2026-11-01").Set(ctx, schedule.Run{Day: "2026-11-01", State: schedule.RunClaimed,
+		Attempts: 1, ClaimedAt: vn("2026-11-02 06:00").Add(30 * time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set("2026-11-02 06:01")
+	if rep := f.tick(t); len(rep.Started) != 0 {
+		t.Fatalf("claim within its lease taken over: %+v", rep)
+	}
+	f.clock.Set("2026-11-02 06:03")
+	rep := f.tick(t)
+	if len(rep.Started) != 1 || rep.Started[0].Created || rep.Started[0].ImportID != "imp-1" {
+		t.Fatalf("takeover: %+v", rep.Started)
+	}
+	if n := len(f.rec.starts()); n != 1 {
+		t.Fatalf("%d imports, want 1", n)
+	}
+}

@@ -1,0 +1,132 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/api/iterator"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
+)
+
+// RunState is where a scheduled run stands.
+type RunState string
+
+// Run states. A claimed run whose claim is older than ClaimLease was left by
+// a crashed tick and is taken over; a retryable failure is tried again by
+// the next tick, up to MaxAttempts.
+const (
+	RunClaimed RunState = "claimed" // a tick is starting the import
+	RunStarted RunState = "started" // the import exists (ImportID)
+	RunRetry   RunState = "retry"   // starting failed with a retryable error
+	RunFailed  RunState = "failed"  // starting failed for good (Code, Error)
+)
+
+// Run bounds.
+const (
+	// ClaimLease is how long a claim holds before another tick may take the
+	// run over; starting an import takes a second or two.
+	ClaimLease = 2 * time.Minute
+	// MaxAttempts bounds the starts of one run that fail retryably.
+	MaxAttempts = 5
+)
+
+// Run is the record of one (schedule, day): created before its import
+// starts, so a day starts once however many ticks see it due.
+type Run struct {
+	Day         string    `firestore:"day" json:"day"`
+	ScheduledAt time.Time `firestore:"scheduled_at" json:"scheduled_at"`
+	From        string    `firestore:"from" json:"date_range_start"`
+	To          string    `firestore:"to" json:"date_range_end"`
+	State       RunState  `firestore:"state" json:"state"`
+	ImportID    string    `firestore:"import_id" json:"task_id,omitempty"`
+	Attempts    int       `firestore:"attempts" json:"attempts"`
+	ClaimedAt   time.Time `firestore:"claimed_at" json:"claimed_at"`
+	Code        string    `firestore:"code" json:"error_code,omitempty"`
+	Error       string    `firestore:"error" json:"error,omitempty"`
+}
+
+// claim creates or takes over the run record of a slot. It reports false
+// when the run is started, failed for good, or claimed by another tick
+// within ClaimLease.
+func (s *Store) claim(ctx context.Context, id string, slot Slot, now time.Time) (Run, bool, error) {
+	ref := s.runRef(id, slot.Day.String())
+	var out Run
+	var ok bool
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		ok = false
+		run := Run{Day: slot.Day.String(), ScheduledAt: slot.At.UTC(), From: slot.From.String(), To: slot.To.String()}
+		snap, err := tx.Get(ref)
+		switch {
+		case status.Code(err) == codes.NotFound:
+		case err != nil:
+			return err
+		default:
+			if err := snap.DataTo(&run); err != nil {
+				return err
+			}
+			if !claimable(run, now) {
+				out = run
+				return nil
+			}
+		}
+		run.State, run.ClaimedAt, run.Attempts = RunClaimed, now.UTC(), run.Attempts+1
+		out, ok = run, true
+		return tx.Set(ref, run)
+	})
+	return out, ok, classify("claim", err)
+}
+
+func claimable(r Run, now time.Time) bool {
+	switch r.State {
+	case RunClaimed:
+		return now.Sub(r.ClaimedAt) >= ClaimLease
+	case RunRetry:
+		return r.Attempts < MaxAttempts
+	}
+	return false
+}
+
+// settle records how a claimed run ended.
+func (s *Store) settle(ctx context.Context, id string, run Run) error {
+	_, err := s.runRef(id, run.Day).Set(ctx, run)
+	return classify("settle", err)
+}
+
+// Runs returns a schedule's newest run records, newest day first.
+func (s *Store) Runs(ctx context.Context, id string, limit int) ([]Run, error) {
+	it := s.ref(id).Collection(colRuns).OrderBy("day", firestore.Desc).Limit(limit).Documents(ctx)
+	defer it.Stop()
+	var out []Run
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, classify("Runs", err)
+		}
+		var r Run
+		if err := snap.DataTo(&r); err != nil {
+			return nil, classify("Runs", err)
+		}
+		out = append(out, r)
+	}
+}
+
+// failure records a start error on a run: retryable errors leave it for the
+// next tick, others end it.
+func failure(run Run, err error) Run {
+	run.State, run.Code, run.Error = RunFailed, string(hoadon.ErrorCode(err)), hoadon.ErrorMessage(err)
+	if hoadon.Retryable(err) && run.Attempts < MaxAttempts {
+		run.State = RunRetry
+	}
+	if hoadon.ErrorCode(err) == hoadon.CodeInternal {
+		run.Error = "internal error; see the server log"
+	}
+	return run
+}

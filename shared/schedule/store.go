@@ -1,0 +1,215 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/api/iterator"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
+)
+
+// Collection names: schedules/{id} and schedules/{id}/runs/{day}.
+const (
+	colSchedules = "schedules"
+	colRuns      = "runs"
+)
+
+// Store keeps schedules and their run records in Firestore.
+type Store struct {
+	fs *firestore.Client
+}
+
+// NewStore returns a Store on a Firestore client.
+func NewStore(fs *firestore.Client) *Store { return &Store{fs: fs} }
+
+func (s *Store) ref(id string) *firestore.DocumentRef { return s.fs.Collection(colSchedules).Doc(id) }
+
+func (s *Store) runRef(id, day string) *firestore.DocumentRef {
+	return s.ref(id).Collection(colRuns).Doc(day)
+}
+
+// Create stores a new schedule; CodeConflict if the id is taken.
+func (s *Store) Create(ctx context.Context, sc Schedule) error {
+	_, err := s.ref(sc.ID).Create(ctx, sc)
+	if status.Code(err) == codes.AlreadyExists {
+		return hoadon.Errorf(hoadon.CodeConflict, "schedule %q already exists; delete it first to replace it", sc.ID)
+	}
+	return classify("Create", err)
+}
+
+// Get returns one schedule; CodeNotFound if there is none.
+func (s *Store) Get(ctx context.Context, id string) (Schedule, error) {
+	snap, err := s.ref(id).Get(ctx)
+	if status.Code(err) == codes.NotFound {
+		return Schedule{}, hoadon.Errorf(hoadon.CodeNotFound, "no schedule %q", id)
+	}
+	if err != nil {
+		return Schedule{}, classify("Get", err)
+	}
+	var sc Schedule
+	if err := snap.DataTo(&sc); err != nil {
+		return Schedule{}, classify("Get", err)
+	}
+	return sc, nil
+}
+
+// List returns every schedule, ordered by id.
+func (s *Store) List(ctx context.Context) ([]Schedule, error) {
+	it := s.fs.Collection(colSchedules).OrderBy(firestore.DocumentID, firestore.Asc).Documents(ctx)
+	defer it.Stop()
+	var out []Schedule
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, classify("List", err)
+		}
+		var sc Schedule
+		if err := snap.DataTo(&sc); err != nil {
+			return nil, classify("List", err)
+		}
+		out = append(out, sc)
+	}
+}
+
+// Delete removes a schedule and its run records; CodeNotFound if absent.
+// A run already started goes on: its import is independent.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	if _, err := s.ref(id).Delete(ctx, firestore.Exists); err != nil {
+		if status.Code(err) == codes.NotFound {
+			return hoadon.Errorf(hoadon.CodeNotFound, "no schedule %q", id)
+		}
+		return classify("Delete", err)
+	}
+	refs := s.ref(id).Collection(colRuns).DocumentRefs(ctx)
+	bw := s.fs.BulkWriter(ctx)
+	defer bw.End()
+	for {
+		r, err := refs.Next()
+		if errors.Is(err, iterator.Done) {
+			return nil
+		}
+		if err != nil {
+			return classify("Delete runs", err)
+		}
+		if _, err := bw.Delete(r); err != nil {
+			return classify("Delete runs", err)
+		}
+	}
+}
+
+// SetPaused pauses or unpauses a schedule and replaces its note when note is
+// not empty. Unpausing sets ActiveSince, so the instants missed while paused
+// do not run.
+func (s *Store) SetPaused(ctx context.Context, id string, paused bool, note string, now time.Time) (Schedule, error) {
+	var out Schedule
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		sc, err := s.txGet(tx, id)
+		if err != nil {
+			return err
+		}
+		if sc.Paused && !paused {
+			sc.ActiveSince = now.UTC()
+		}
+		sc.Paused = paused
+		if note != "" {
+			sc.Note = note
+		}
+		sc.UpdatedAt = now.UTC()
+		out = sc
+		return tx.Set(s.ref(id), sc)
+	})
+	return out, classify("SetPaused", err)
+}
+
+func (s *Store) txGet(tx *firestore.Transaction, id string) (Schedule, error) {
+	snap, err := tx.Get(s.ref(id))
+	if status.Code(err) == codes.NotFound {
+		return Schedule{}, hoadon.Errorf(hoadon.CodeNotFound, "no schedule %q", id)
+	}
+	if err != nil {
+		return Schedule{}, err
+	}
+	var sc Schedule
+	return sc, snap.DataTo(&sc)
+}
+
+// noteTick records what a tick saw: the newest scheduled instant handled and
+// the instants skipped beyond the catch-up window. LastScheduled only moves
+// forward, so concurrent ticks cannot count an instant twice.
+func (s *Store) noteTick(ctx context.Context, id string, newest time.Time, now time.Time) error {
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		sc, err := s.txGet(tx, id)
+		if err != nil || !newest.After(sc.LastScheduled) {
+			return err
+		}
+		_, missed := Schedule{Hour: sc.Hour, Minute: sc.Minute, ActiveSince: sc.ActiveSince, LastScheduled: sc.LastScheduled}.Due(now)
+		return tx.Update(s.ref(id), []firestore.Update{
+			{Path: "last_scheduled", Value: newest.UTC()},
+			{Path: "num_skipped", Value: firestore.Increment(missed)},
+		})
+	})
+	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
+		return nil // deleted meanwhile
+	}
+	return classify("noteTick", err)
+}
+
+// countAction adds one to the schedule's started imports.
+func (s *Store) countAction(ctx context.Context, id string) error {
+	_, err := s.ref(id).Update(ctx, []firestore.Update{{Path: "num_actions", Value: firestore.Increment(1)}})
+	if status.Code(err) == codes.NotFound {
+		return nil
+	}
+	return classify("countAction", err)
+}
+
+// classify turns a Firestore error into the project's taxonomy.
+func classify(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var he *hoadon.Error
+	if errors.As(err, &he) {
+		return err
+	}
+	switch status.Code(err) {
+	case codes.Aborted, codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted:
+		return hoadon.Wrap(hoadon.CodeTransient, err, "schedule."+op)
+	case codes.Canceled:
+		return hoadon.Wrap(hoadon.CodeCancelled, err, "schedule."+op)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return hoadon.Wrap(hoadon.CodeTransient, err, "schedule."+op)
+	}
+	return hoadon.Wrap(hoadon.CodeInternal, err, "schedule."+op)
+}
+
+// refusedPassword returns the company's stored sealed password and the
+// reason when the portal refused it ("" when it did not, or there is none).
+// It reads the importer's credentials/{mst} document (fields "password" and
+// "invalid", see shared/store), read-only.
+func (s *Store) refusedPassword(ctx context.Context, company string) (sealed, reason string, err error) {
+	snap, err := s.fs.Collection("credentials").Doc(company).Get(ctx)
+	if status.Code(err) == codes.NotFound {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", classify("refusedPassword", err)
+	}
+	var d struct {
+		Password string `firestore:"password"`
+		Invalid  string `firestore:"invalid"`
+	}
+	if err := snap.DataTo(&d); err != nil || d.Invalid == "" {
+		return "", "", classify("refusedPassword", err)
+	}
+	return d.Password, d.Invalid, nil
+}
