@@ -33,6 +33,13 @@ var optionalEnv = map[string]string{
 	"HOADON_FUNCTIONS_URL":       "hybrid mode only; serverless sets HOADON_DOWNLOAD_URL/HOADON_DELIVER_URL instead",
 	"HOADON_ENCRYPTION_KEY_FILE": "alternative to HOADON_ENCRYPTION_KEY; the hybrid VM's boot script writes it",
 	"HOADON_SIGNING_KEY_FILE":    "alternative to HOADON_SIGNING_KEY; the hybrid VM's boot script writes it",
+	"HOADON_TASKS_MAX_ATTEMPTS":  "tuning knob with a production default (12 deliveries)",
+	"HOADON_TASKS_MIN_BACKOFF":   "tuning knob with a production default (2 s)",
+	"HOADON_TASKS_MAX_BACKOFF":   "tuning knob with a production default (5 min)",
+	"HOADON_RATE_RAISE_EVERY":    "tuning knob with a production default (20 successes)",
+	"HOADON_BREAKER_COOLDOWN":    "tuning knob with a production default (2 min)",
+	"HOADON_API_URL":             "read by the CLI on an operator's machine, not by a deployed service",
+	"HOADON_API_KEY":             "read by the CLI on an operator's machine, not by a deployed service",
 }
 
 // futureEnv lists variables Terraform sets ahead of the code that reads them.
