@@ -60,3 +60,19 @@ image:
 	  echo "  gcloud builds submit --tag REGION-docker.pkg.dev/PROJECT/hoadon/server:TAG ." >&2; \
 	  exit 1; \
 	fi
+
+## bench: imports against the simulator's per-account limit, side by side with a
+## plain-loop baseline: throughput vs the Little's-law bound, CPU and peak RSS per
+## process, API latency under load (docs/benchmarks.md). BENCH_FLAGS adds flags.
+BENCH_FLAGS ?=
+.PHONY: bench-large
+bench:
+	@mkdir -p out/bench/bin
+	$(GO) build -o out/bench/bin/bench ./cmd/bench
+	out/bench/bin/bench -scenarios one,twenty -json out/bench.json $(BENCH_FLAGS)
+
+## bench-large: 100 companies × 1,000 invoices (not in CI: tens of minutes)
+bench-large:
+	@mkdir -p out/bench/bin
+	$(GO) build -o out/bench/bin/bench ./cmd/bench
+	out/bench/bin/bench -scenarios large -json out/bench-large.json -out out/bench-large $(BENCH_FLAGS)
