@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/hoadon/hoadon/emulators/gdt"
 	"github.com/hoadon/hoadon/emulators/localstack"
@@ -16,6 +17,10 @@ type options struct {
 	envFile      string
 	quiet        bool
 	firestoreLog bool
+	// functionsURL and schedtickEvery drive the local Cloud Scheduler
+	// stand-in (schedtick.go).
+	functionsURL   string
+	schedtickEvery time.Duration
 }
 
 // functionsURLVar is the workflow variable workflows-yaml reads to find the functions.
@@ -55,6 +60,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Var(wfEnv, "wf-env", "workflow user environment variable KEY=VALUE (repeatable)")
 	functionsURL := fs.String("functions-url", "", "where the server serves the functions (workflow variable "+
 		functionsURLVar+"; an explicit --wf-env wins)")
+	fs.DurationVar(&o.schedtickEvery, "schedtick-every", time.Minute, "POST {functions-url}/schedtick this often, "+
+		"as Cloud Scheduler does, so schedules run locally (0 = off; needs --functions-url)")
 	fs.Float64Var(&o.cfg.WorkflowTimeScale, "wf-time-scale", 0, "multiply workflow sleeps and retry backoff (0 = real time)")
 	fs.StringVar(&o.cfg.Project, "project", localstack.DefaultProject, "project id (HOADON_PROJECT)")
 	fs.StringVar(&o.cfg.Location, "location", localstack.DefaultLocation, "location (HOADON_LOCATION)")
@@ -69,6 +76,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	if o.schedtickEvery < 0 {
+		return o, fmt.Errorf("--schedtick-every must not be negative")
+	}
+	o.functionsURL = *functionsURL
 	if _, set := wfEnv[functionsURLVar]; *functionsURL != "" && !set {
 		wfEnv[functionsURLVar] = *functionsURL
 	}

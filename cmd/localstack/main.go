@@ -5,7 +5,12 @@
 //
 //	go run ./cmd/localstack --env-file .localstack.env
 //
-// The orchestration lives in emulators/localstack; this command only parses flags and waits.
+// With --functions-url it also plays Cloud Scheduler: every --schedtick-every (default 1m,
+// 0 = off) it POSTs {} to {functions-url}/schedtick, so daily schedules (shared/schedule) run
+// locally; failed ticks are reported on stderr and the next one is tried as usual.
+//
+// The orchestration lives in emulators/localstack; this command only parses flags, ticks and
+// waits.
 package main
 
 import (
@@ -75,6 +80,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	fmt.Fprintln(stdout, strings.Join(st.EnvLines(), "\n"))
 	describe(stderr, st, time.Since(t0), o.envFile)
+	if tick := newSchedTick(o.functionsURL, o.schedtickEvery, stderr); tick != nil {
+		done := make(chan struct{})
+		go func() { defer close(done); tick.run(ctx) }()
+		defer func() { <-done }()
+		fmt.Fprintf(stderr, "localstack: calling %s every %s (--schedtick-every)\n", tick.url, tick.every)
+	}
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "localstack: stopping")
 	return nil
