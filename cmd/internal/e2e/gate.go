@@ -14,6 +14,7 @@ type gate struct {
 	srv      *http.Server
 	down     atomic.Bool
 	rejected atomic.Int64
+	accepted atomic.Int64
 }
 
 func startGate(h http.Handler) (*gate, error) {
@@ -28,7 +29,11 @@ func startGate(h http.Handler) (*gate, error) {
 			http.Error(w, "subscriber down", http.StatusServiceUnavailable)
 			return
 		}
-		h.ServeHTTP(w, r)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		if rec.status >= 200 && rec.status < 300 {
+			g.accepted.Add(1)
+		}
 	})}
 	go g.srv.Serve(lis)
 	return g, nil
@@ -42,3 +47,17 @@ func (h *Harness) SetSubscriberDown(down bool) { h.sub.down.Store(down) }
 
 // SubscriberRejected counts the deliveries the subscriber refused while down.
 func (h *Harness) SubscriberRejected() int64 { return h.sub.rejected.Load() }
+
+// SubscriberAccepted counts the deliveries the subscriber answered 2xx.
+func (h *Harness) SubscriberAccepted() int64 { return h.sub.accepted.Load() }
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
