@@ -67,7 +67,17 @@ done
 set -a
 . "$dir/env"
 HOADON_FUNCTIONS_URL=$api HOADON_API_URL=$api HOADON_LOCAL=true HOADON_ENCRYPTION_KEY_FILE=$dir/key
+# Authentication as in production: tasks carry OIDC tokens of this account,
+# and only it and the Workflows emulator's account may call internal functions.
+HOADON_TASKS_SERVICE_ACCOUNT=tasks@$HOADON_PROJECT.iam.gserviceaccount.com
+HOADON_INTERNAL_PRINCIPALS=workflows@$HOADON_PROJECT.iam.gserviceaccount.com,$HOADON_TASKS_SERVICE_ACCOUNT
 set +a
+if [ ! -s "$dir/apikey" ]; then
+  (umask 077 && bin/hoadon apikey create --name "make run" > "$dir/apikey.new" 2>/dev/null) &&
+    mv "$dir/apikey.new" "$dir/apikey"
+fi
+HOADON_API_KEY=$(cat "$dir/apikey")
+export HOADON_API_KEY
 
 say "starting the server on $api (log: $dir/server.log)"
 PORT=$port LOCAL_ONLY=true bin/server > "$dir/server.log" 2>&1 &

@@ -49,12 +49,14 @@ locals {
   }
 
   # run.invoker bindings per function: its callers, the API's clients, and
-  # allUsers on the sink when it is public (it verifies signatures itself).
+  # allUsers on the sink when it is public (it verifies signatures itself) and
+  # on the API when API keys are on (the server checks the key or ID token).
   invokers = {
     for name, f in local.functions : name => merge(
       { for c in f.callers : c => local.caller_members[c] },
       name == "api" ? { for i, m in var.api_invokers : "client-${i}" => m } : {},
       name == "eventsink" && var.eventsink_public ? { public = "allUsers" } : {},
+      name == "api" && var.api_keys_enabled ? { public = "allUsers" } : {},
     )
   }
 

@@ -81,6 +81,15 @@ locals {
     HOADON_GEMINI_MODEL          = var.gemini_model
     HOADON_LOCAL                 = "false"
     HOADON_LOG_LEVEL             = var.log_level
+    # Authentication (shared/auth): internal functions take only these
+    # accounts' Google ID tokens, minted for one of the functions' URLs; the
+    # API takes an API key or an ID token of an api_principals account.
+    HOADON_AUTH                = "required"
+    HOADON_OIDC_ISSUER         = "https://accounts.google.com"
+    HOADON_INTERNAL_PRINCIPALS = join(",", [google_service_account.workflows.email, google_service_account.tasks.email, google_service_account.scheduler.email])
+    HOADON_INTERNAL_AUDIENCES  = join(",", distinct(concat(values(local.fn_url), [local.vm_url])))
+    HOADON_API_PRINCIPALS      = join(",", [for m in var.api_invokers : split(":", m)[1] if can(regex("^(user|serviceAccount):", m))])
+    HOADON_API_AUDIENCE        = local.hybrid ? local.vm_url : local.run_url["api"]
     }, local.hybrid ? {
     # The VM serves every function; HOADON_BURST_DOWNLOAD_URL is the serverless
     # download service that takes new download tasks when the VM's backlog is

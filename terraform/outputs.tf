@@ -14,7 +14,7 @@ output "registry" {
 }
 
 output "api_url" {
-  description = "Base URL of the task API (POST <api_url>/api/tasks/start). Callers need a Google ID token and roles/run.invoker (api_invokers) in serverless mode."
+  description = "Base URL of the task API (POST <api_url>/api/tasks/start). Callers send an API key (X-API-Key) or a Google ID token of an api_invokers account."
   value       = local.hybrid ? local.vm_url : local.run_url["api"]
 }
 

@@ -249,6 +249,12 @@ variable "api_invokers" {
   }
 }
 
+variable "api_keys_enabled" {
+  description = "Let callers with an API key (created with `hoadon apikey create`) reach the task API: the api service gets an allUsers run.invoker binding and the server itself requires a valid API key or an ID token of an api_invokers account. False: Cloud Run IAM admits only api_invokers."
+  type        = bool
+  default     = true
+}
+
 variable "eventsink_enabled" {
   description = "Deploy the event sink (a verifying consumer of hoadon's events) and deliver every event to it as well."
   type        = bool

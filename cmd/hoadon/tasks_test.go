@@ -44,7 +44,7 @@ func system(t *testing.T) *e2e.Harness {
 		defer cancel()
 		opts := gdtsim.DefaultOptions()
 		opts.Companies, opts.InvoicesPerMonth = 2, 3
-		sysH, sysErr = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05})
+		sysH, sysErr = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true})
 	})
 	if sysErr != nil {
 		t.Fatalf("starting the system: %v", sysErr)

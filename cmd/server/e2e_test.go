@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 	opts.Faults = gdtsim.FaultOptions{ServerErrorShare: 0.05, RateLimitShare: 0.02, RateLimitFor: 500 * time.Millisecond}
 	opts.ExportLatency = gdtsim.Latency{Min: 20 * time.Millisecond, Max: 40 * time.Millisecond}
 	var err error
-	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05})
+	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true})
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
@@ -56,6 +56,7 @@ func request(t *testing.T, method, path string, body any, hdr ...string) (int, m
 	}
 	req, _ := http.NewRequest(method, h.URL+path, rd)
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-API-Key", h.Env["HOADON_API_KEY"])
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}

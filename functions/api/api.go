@@ -16,6 +16,6 @@ import (
 const Name = "api"
 
 // Handler serves the function.
-var Handler = app.Handler(func(a *app.App) http.Handler { return api.New(a.Service, a.Log) })
+var Handler = app.PublicHandler(func(a *app.App) http.Handler { return api.New(a.Service, a.Log) })
 
 func init() { functions.HTTP(Name, Handler.ServeHTTP) }

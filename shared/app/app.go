@@ -14,6 +14,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/hoadon/hoadon/shared/auth"
 	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/captcha"
 	"github.com/hoadon/hoadon/shared/config"
@@ -38,6 +39,7 @@ type App struct {
 	Config  config.Config
 	Log     *slog.Logger
 	Service *importer.Service
+	Auth    *auth.Policy
 	closers []io.Closer
 }
 
@@ -55,6 +57,10 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 		return nil, err
 	}
 	a.Service = importer.New(deps)
+	a.Auth = a.policy(deps.Store)
+	if cfg.AuthOff {
+		a.Log.Warn("HOADON_AUTH=off: the task API and the internal functions accept every request")
+	}
 	return a, nil
 }
 
@@ -68,6 +74,9 @@ func required(cfg config.Config) error {
 		if v == "" {
 			missing = append(missing, fmt.Errorf("%s is not set", name))
 		}
+	}
+	if !cfg.AuthOff && len(cfg.InternalPrincipals) == 0 {
+		missing = append(missing, errors.New("HOADON_INTERNAL_PRINCIPALS is not set: internal functions would refuse every caller (or set HOADON_AUTH=off)"))
 	}
 	if len(cfg.EncryptionKey) == 0 {
 		missing = append(missing, errors.New("HOADON_ENCRYPTION_KEY (or HOADON_ENCRYPTION_KEY_FILE) is not set"))
@@ -128,6 +137,16 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 		Endpoints:   importer.Endpoints{Download: cfg.DownloadURL, Deliver: cfg.DeliverURL},
 		Subscribers: cfg.Webhooks, Signer: signer, Instance: cfg.Instance, Log: a.Log,
 	}, nil
+}
+
+func (a *App) policy(st *store.Store) *auth.Policy {
+	cfg := a.Config
+	p := &auth.Policy{Off: cfg.AuthOff, Keys: auth.NewKeys(st.Client()), Log: a.Log,
+		Internal: auth.NewTokenVerifier(cfg.OIDCIssuer, cfg.InternalAudiences, cfg.InternalPrincipals)}
+	if len(cfg.APIPrincipals) > 0 {
+		p.API = auth.NewTokenVerifier(cfg.OIDCIssuer, []string{cfg.APIAudience}, cfg.APIPrincipals)
+	}
+	return p
 }
 
 func queueConfig(cfg config.Config) queue.Config {

@@ -6,15 +6,27 @@ import (
 	"os"
 	"sync"
 
+	"github.com/hoadon/hoadon/shared/auth"
 	"github.com/hoadon/hoadon/shared/logx"
 	"github.com/hoadon/hoadon/shared/web"
 )
 
-// Handler returns an http.Handler that builds the process's App on first
-// request and serves through the handler build makes from it. A broken
-// configuration answers 500 with the reason (configuration errors hold no
-// secrets) instead of crashing the instance in a restart loop.
+// Handler returns the http.Handler of an internal function: it builds the
+// process's App on first request, accepts only callers with a valid OIDC
+// token of an internal principal, and serves through the handler build
+// makes. A broken configuration answers 500 with the reason (configuration
+// errors hold no secrets) instead of crashing the instance in a restart loop.
 func Handler(build func(*App) http.Handler) http.Handler {
+	return guarded(build, (*auth.Policy).GuardInternal)
+}
+
+// PublicHandler is Handler for the public task API: an API key or an
+// allowed principal's ID token.
+func PublicHandler(build func(*App) http.Handler) http.Handler {
+	return guarded(build, (*auth.Policy).GuardPublic)
+}
+
+func guarded(build func(*App) http.Handler, guard func(*auth.Policy, http.Handler) http.Handler) http.Handler {
 	var once sync.Once
 	var h http.Handler
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -27,7 +39,7 @@ func Handler(build func(*App) http.Handler) http.Handler {
 			web.WriteJSON(w, http.StatusInternalServerError, body)
 			return
 		}
-		once.Do(func() { h = web.Logged(a.Log, a.Config.Project, build(a)) })
+		once.Do(func() { h = web.Logged(a.Log, a.Config.Project, guard(a.Auth, build(a))) })
 		h.ServeHTTP(w, r)
 	})
 }

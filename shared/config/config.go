@@ -59,6 +59,12 @@ var Vars = []Var{
 	{"HOADON_LOCAL", "false", "local mode: allows loopback webhook URLs"},
 	{"HOADON_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"HOADON_INSTANCE", "", "name of this process in login leases (default host name and pid)"},
+	{"HOADON_AUTH", "required", "required: the API needs a key or ID token and internal functions an OIDC token; off: no checks (local experiments only)"},
+	{"HOADON_OIDC_ISSUER", "https://accounts.google.com", "issuer of the ID tokens internal callers and API principals present"},
+	{"HOADON_INTERNAL_PRINCIPALS", "", "comma-separated service accounts allowed to call internal functions (Workflows, Cloud Tasks, Scheduler)"},
+	{"HOADON_INTERNAL_AUDIENCES", "", "comma-separated URLs internal tokens may be minted for (default: HOADON_FUNCTIONS_URL, the download and deliver URLs)"},
+	{"HOADON_API_PRINCIPALS", "", "comma-separated Google accounts allowed to call the task API with an ID token (API keys always work)"},
+	{"HOADON_API_AUDIENCE", "", "audience of the task API's ID tokens (its URL)"},
 	{"HOADON_API_URL", "", "task API base URL for the CLI (default HOADON_FUNCTIONS_URL, else http://127.0.0.1:8080)"},
 	{"HOADON_API_KEY", "", "API key the CLI sends as X-API-Key"},
 }
@@ -88,6 +94,12 @@ type Config struct {
 	GeminiLocation            string
 	GeminiModel, GeminiURL    string
 	Local                     bool
+	AuthOff                   bool
+	OIDCIssuer                string
+	InternalPrincipals        []string
+	InternalAudiences         []string
+	APIPrincipals             []string
+	APIAudience               string
 	LogLevel                  string
 	Instance                  string
 }
@@ -132,6 +144,19 @@ func Load(getenv func(string) string) (Config, error) {
 			c.Webhooks = append(c.Webhooks, u)
 		}
 	}
+	c.OIDCIssuer, c.APIAudience = e.str("HOADON_OIDC_ISSUER"), e.str("HOADON_API_AUDIENCE")
+	c.InternalPrincipals, c.APIPrincipals = list(e.str("HOADON_INTERNAL_PRINCIPALS")), list(e.str("HOADON_API_PRINCIPALS"))
+	c.InternalAudiences = list(e.str("HOADON_INTERNAL_AUDIENCES"))
+	if len(c.InternalAudiences) == 0 {
+		c.InternalAudiences = list(strings.Join([]string{e.str("HOADON_FUNCTIONS_URL"), c.DownloadURL, c.DeliverURL}, ","))
+	}
+	switch a := e.str("HOADON_AUTH"); a {
+	case "required":
+	case "off":
+		c.AuthOff = true
+	default:
+		e.fail("HOADON_AUTH must be required or off, not %q", a)
+	}
 	if c.Instance == "" {
 		host, _ := os.Hostname()
 		c.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
@@ -141,6 +166,17 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, e.err
 	}
 	return c, nil
+}
+
+// list splits a comma-separated value, dropping empty items.
+func list(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func orDefault(v, d string) string {

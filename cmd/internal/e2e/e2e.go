@@ -35,6 +35,11 @@ type Options struct {
 	Env map[string]string
 	// WorkflowEnv adds workflow environment variables.
 	WorkflowEnv map[string]string
+	// Auth turns authentication on as in production: internal functions take
+	// only the emulators' OIDC tokens, the task API an API key (created for
+	// the harness and exported as HOADON_API_KEY, which the CLI sends).
+	// Off, the harness sets HOADON_AUTH=off.
+	Auth bool
 	// TasksStateFile, when set, makes the harness run its own Cloud Tasks
 	// emulator persisting to this file, so RestartTasks can stop it and
 	// start it again on the same address with its queues and tasks.
@@ -115,11 +120,18 @@ func (h *Harness) configure(opts Options) error {
 	for k, v := range signingEnv(h.SubscriberURL) {
 		env[k] = v
 	}
+	env["HOADON_AUTH"] = "off"
+	if opts.Auth {
+		maps.Copy(env, h.authEnv())
+	}
 	maps.Copy(env, opts.Env)
 	for k, v := range env {
 		os.Setenv(k, v)
 	}
 	h.Env = env
+	if opts.Auth {
+		return h.createAPIKey()
+	}
 	return nil
 }
 

@@ -1,0 +1,43 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"strings"
+	"time"
+
+	fsemu "github.com/hoadon/hoadon/emulators/firestore"
+	"github.com/hoadon/hoadon/shared/auth"
+)
+
+// tasksServiceAccount is the identity the harness's download and delivery
+// tasks carry.
+const tasksServiceAccount = "tasks@local-project.iam.gserviceaccount.com"
+
+// authEnv turns production authentication on: tasks carry OIDC tokens of a
+// service account, and only that account and the Workflows emulator's may
+// call internal functions.
+func (h *Harness) authEnv() map[string]string {
+	return map[string]string{
+		"HOADON_AUTH":                  "required",
+		"HOADON_TASKS_SERVICE_ACCOUNT": tasksServiceAccount,
+		"HOADON_INTERNAL_PRINCIPALS":   strings.Join([]string{h.Stack.Workflows().ServiceAccountEmail(), tasksServiceAccount}, ","),
+	}
+}
+
+// createAPIKey stores an API key for the tests and the CLI.
+func (h *Harness) createAPIKey() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	fs, err := fsemu.NewClient(ctx, h.Stack.Firestore().Host(), h.Env["HOADON_PROJECT"])
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	key, _, err := auth.NewKeys(fs).Create(ctx, "e2e")
+	if err != nil {
+		return err
+	}
+	h.Env["HOADON_API_KEY"] = key
+	return os.Setenv("HOADON_API_KEY", key)
+}

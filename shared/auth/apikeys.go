@@ -1,0 +1,163 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"strings"
+	"sync"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/api/iterator"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
+)
+
+// keyPrefix marks hoadon API keys, so a leaked one is recognisable.
+const keyPrefix = "hd_"
+
+// APIKey describes a stored key; the key itself is never stored.
+type APIKey struct {
+	ID        string    `firestore:"id" json:"id"`     // hash prefix, safe to show
+	Name      string    `firestore:"name" json:"name"` // what it is for
+	Hint      string    `firestore:"hint" json:"hint"` // the key's first characters
+	CreatedAt time.Time `firestore:"created_at" json:"created_at"`
+	RevokedAt time.Time `firestore:"revoked_at" json:"revoked_at,omitzero"`
+}
+
+// Keys stores API keys in Firestore (apikeys/{sha256 of the key}).
+type Keys struct {
+	fs    *firestore.Client
+	now   func() time.Time
+	mu    sync.Mutex
+	cache map[string]cached // hash → last lookup
+}
+
+type cached struct {
+	ok    bool
+	until time.Time
+}
+
+// cacheFor bounds how long a revoked key may still pass on one instance.
+const cacheFor = 30 * time.Second
+
+// NewKeys returns the key store.
+func NewKeys(fs *firestore.Client) *Keys {
+	return &Keys{fs: fs, now: time.Now, cache: map[string]cached{}}
+}
+
+func hash(key string) string {
+	s := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(s[:])
+}
+
+// Create makes a new key named name and returns it; this is the only time
+// the key is visible.
+func (k *Keys) Create(ctx context.Context, name string) (string, APIKey, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return "", APIKey{}, hoadon.Errorf(hoadon.CodeInvalid, "an API key needs a name of 1 to 100 characters")
+	}
+	b := make([]byte, 20)
+	rand.Read(b)
+	key := keyPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	h := hash(key)
+	rec := APIKey{ID: h[:12], Name: name, Hint: key[:7], CreatedAt: k.now().UTC()}
+	if _, err := k.fs.Collection("apikeys").Doc(h).Create(ctx, rec); err != nil {
+		return "", APIKey{}, hoadon.Wrap(hoadon.CodeTransient, err, "storing the API key")
+	}
+	return key, rec, nil
+}
+
+// Revoke revokes the key whose ID (or full key) is given.
+func (k *Keys) Revoke(ctx context.Context, idOrKey string) error {
+	ref, err := k.find(ctx, idOrKey)
+	if err != nil {
+		return err
+	}
+	_, err = ref.Update(ctx, []firestore.Update{{Path: "revoked_at", Value: k.now().UTC()}})
+	return classify(err, "revoking the API key")
+}
+
+func (k *Keys) find(ctx context.Context, idOrKey string) (*firestore.DocumentRef, error) {
+	if strings.HasPrefix(idOrKey, keyPrefix) {
+		return k.fs.Collection("apikeys").Doc(hash(idOrKey)), nil
+	}
+	if len(idOrKey) != 12 {
+		return nil, hoadon.Errorf(hoadon.CodeInvalid, "give the key's 12-character id (hoadon apikey list) or the key")
+	}
+	it := k.fs.Collection("apikeys").Where("id", "==", idOrKey).Limit(1).Documents(ctx)
+	defer it.Stop()
+	snap, err := it.Next()
+	if err == iterator.Done {
+		return nil, hoadon.Errorf(hoadon.CodeNotFound, "no API key with id %s", idOrKey)
+	}
+	if err != nil {
+		return nil, classify(err, "finding the API key")
+	}
+	return snap.Ref, nil
+}
+
+// List returns every key's description, newest first.
+func (k *Keys) List(ctx context.Context) ([]APIKey, error) {
+	docs, err := k.fs.Collection("apikeys").OrderBy("created_at", firestore.Desc).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, classify(err, "listing API keys")
+	}
+	out := make([]APIKey, 0, len(docs))
+	for _, d := range docs {
+		var a APIKey
+		if err := d.DataTo(&a); err != nil {
+			return nil, classify(err, "reading an API key")
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Valid reports whether key is a known, unrevoked API key.
+func (k *Keys) Valid(ctx context.Context, key string) (bool, error) {
+	if !strings.HasPrefix(key, keyPrefix) || len(key) > 100 {
+		return false, nil
+	}
+	h := hash(key)
+	now := k.now()
+	k.mu.Lock()
+	c, hit := k.cache[h]
+	k.mu.Unlock()
+	if hit && now.Before(c.until) {
+		return c.ok, nil
+	}
+	snap, err := k.fs.Collection("apikeys").Doc(h).Get(ctx)
+	ok := false
+	switch {
+	case status.Code(err) == codes.NotFound:
+	case err != nil:
+		return false, classify(err, "checking the API key")
+	default:
+		var a APIKey
+		if err := snap.DataTo(&a); err != nil {
+			return false, classify(err, "reading the API key")
+		}
+		ok = a.RevokedAt.IsZero()
+	}
+	k.mu.Lock()
+	k.cache[h] = cached{ok: ok, until: now.Add(cacheFor)}
+	k.mu.Unlock()
+	return ok, nil
+}
+
+func classify(err error, msg string) error {
+	if err == nil {
+		return nil
+	}
+	if status.Code(err) == codes.NotFound {
+		return hoadon.Wrap(hoadon.CodeNotFound, err, msg)
+	}
+	return hoadon.Wrap(hoadon.CodeTransient, err, msg)
+}

@@ -1,0 +1,85 @@
+package auth
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/logx"
+	"github.com/hoadon/hoadon/shared/web"
+)
+
+// Policy guards handlers.
+type Policy struct {
+	// Off disables every check (local experiments only; logged loudly).
+	Off bool
+	// Keys are the API keys; API verifies Google ID tokens of API
+	// principals (nil: keys only).
+	Keys *Keys
+	API  *TokenVerifier
+	// Internal verifies the tokens of the workflow, queues and scheduler.
+	Internal *TokenVerifier
+	Log      *slog.Logger
+}
+
+// GuardPublic guards the task API: an API key or an allowed principal's ID
+// token. /health stays open for load balancers.
+func (p *Policy) GuardPublic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p.Off || r.URL.Path == "/health" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		who, err := p.public(r.Context(), r)
+		if err != nil {
+			refuse(r.Context(), w, p.Log, err)
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(logx.With(r.Context(), "caller", who)))
+	})
+}
+
+func (p *Policy) public(ctx context.Context, r *http.Request) (string, error) {
+	if key := r.Header.Get("X-API-Key"); key != "" {
+		ok, err := p.Keys.Valid(ctx, key)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", hoadon.Errorf(hoadon.CodeUnauthorized, "unknown or revoked API key")
+		}
+		return "api-key:" + hash(key)[:12], nil
+	}
+	if p.API != nil && r.Header.Get("Authorization") != "" {
+		return p.API.Verify(ctx, r)
+	}
+	return "", hoadon.Errorf(hoadon.CodeUnauthorized, "send an API key (X-API-Key) or a Google ID token (Authorization: Bearer)")
+}
+
+// GuardInternal guards the functions only the workflow, the queues and the
+// scheduler call.
+func (p *Policy) GuardInternal(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p.Off {
+			h.ServeHTTP(w, r)
+			return
+		}
+		who, err := p.Internal.Verify(r.Context(), r)
+		if err != nil {
+			refuse(r.Context(), w, p.Log, err)
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(logx.With(r.Context(), "caller", who)))
+	})
+}
+
+func refuse(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if hoadon.ErrorCode(err) == hoadon.CodeUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="hoadon"`)
+	}
+	web.WriteError(ctx, w, log, err)
+}
