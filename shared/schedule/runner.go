@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
@@ -50,6 +51,11 @@ type RunOutcome struct {
 	Error      string   `json:"error,omitempty"`
 }
 
+// tickParallel bounds the schedules a tick works on at once: enough to
+// start hundreds of schedules due at the same minute well within the Cloud
+// Scheduler attempt deadline, few enough for one small instance.
+const tickParallel = 8
+
 // Tick starts every due run that has not started yet. Problems with one
 // schedule are logged and recorded on its run; only a failure to list the
 // schedules fails the tick.
@@ -60,26 +66,60 @@ func (r *Runner) Tick(ctx context.Context) (TickReport, error) {
 		return TickReport{}, err
 	}
 	rep := TickReport{Schedules: len(all), Started: []RunOutcome{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, tickParallel)
 	for _, sc := range all {
-		due, missed := sc.Due(now)
-		rep.Due += len(due)
-		rep.Skipped += missed
-		for _, slot := range due {
-			if out, ok := r.runSlot(ctx, sc, slot, now); ok {
-				rep.Started = append(rep.Started, out)
-			}
-		}
-		if len(due) > 0 || missed > 0 {
-			newest := now.Add(-CatchUpWindow)
-			if len(due) > 0 {
-				newest = due[len(due)-1].At
-			}
-			if err := r.Store.noteTick(ctx, sc.ID, newest, now); err != nil {
-				r.Log.WarnContext(ctx, "schedule: recording the tick", "schedule", sc.ID, "err", err)
-			}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			outs, due, missed := r.tickOne(ctx, sc, now)
+			mu.Lock()
+			defer mu.Unlock()
+			rep.Started = append(rep.Started, outs...)
+			rep.Due += due
+			rep.Skipped += missed
+		})
+	}
+	wg.Wait()
+	return rep, nil
+}
+
+// tickOne starts the due runs of one schedule that are not settled yet.
+func (r *Runner) tickOne(ctx context.Context, sc Schedule, now time.Time) (outs []RunOutcome, due, missed int) {
+	slots, missed := sc.Due(now)
+	if len(slots) == 0 && missed == 0 {
+		return nil, 0, 0
+	}
+	if missed > 0 { // after downtime: count what falls out of the window, before the runs move LastScheduled
+		if err := r.Store.noteMissed(ctx, sc.ID, now); err != nil {
+			r.Log.WarnContext(ctx, "schedule: counting skipped runs", "schedule", sc.ID, "err", err)
 		}
 	}
-	return rep, nil
+	settled := map[string]bool{}
+	if len(slots) > 0 {
+		var err error
+		if settled, err = r.Store.settledDays(ctx, sc.ID, slots[0].Day.String()); err != nil {
+			r.Log.WarnContext(ctx, "schedule: reading runs", "schedule", sc.ID, "err", err) // claim decides
+		}
+	}
+	var fresh bool
+	for _, slot := range slots {
+		if settled[slot.Day.String()] {
+			continue
+		}
+		if !fresh { // paused or deleted since the list?
+			cur, err := r.Store.Get(ctx, sc.ID)
+			if err != nil || cur.Paused {
+				return outs, len(slots), missed
+			}
+			fresh = true
+		}
+		if out, ok := r.runSlot(ctx, sc, slot, now); ok {
+			outs = append(outs, out)
+		}
+	}
+	return outs, len(slots), missed
 }
 
 // runSlot claims a slot and, if this tick won it, starts its import.
@@ -108,12 +148,14 @@ func (r *Runner) runSlot(ctx context.Context, sc Schedule, slot Slot, now time.T
 		log.WarnContext(ctx, "schedule: run did not start", "attempt", run.Attempts, "err", err)
 	} else {
 		log.InfoContext(ctx, "schedule: run started", "from", run.From, "to", run.To, "created", created)
-		if cerr := r.Store.countAction(ctx, sc.ID); cerr != nil {
-			log.WarnContext(ctx, "schedule: counting the action", "err", cerr)
-		}
 	}
 	if serr := r.Store.settle(ctx, sc.ID, run); serr != nil {
 		log.ErrorContext(ctx, "schedule: recording the run", "err", serr) // the claim expires and the next tick repeats the start idempotently
+	}
+	if run.State != RunRetry {
+		if aerr := r.Store.advance(ctx, sc.ID, slot.At, run.State == RunStarted); aerr != nil {
+			log.WarnContext(ctx, "schedule: recording the run on the schedule", "err", aerr)
+		}
 	}
 	return out, true
 }

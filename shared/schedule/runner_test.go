@@ -343,3 +343,28 @@ func TestCrashedClaimIsTakenOver(t *testing.T) {
 		t.Fatalf("%d imports, want 1", n)
 	}
 }
+
+var ticksN = 3
+
+func TestConcurrentTicksManySchedules(t *testing.T) {
+	f := newFixture(t)
+	f.clock.Set("2026-11-01 12:00")
+	for i := range 20 {
+		f.create(t, body(fmt.Sprintf("s%02d", i)))
+	}
+	f.clock.Set("2026-11-02 06:00")
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	for range ticksN {
+		wg.Go(func() { f.tick(t) })
+	}
+	wg.Wait()
+	t.Logf("ticks took %s", time.Since(t0))
+	keys := map[string]bool{}
+	for _, r := range f.rec.starts() {
+		keys[r.IdempotencyKey] = true
+	}
+	if len(f.rec.starts()) != 20 || len(keys) != 20 {
+		t.Fatalf("%d starts, %d distinct keys; want 20", len(f.rec.starts()), len(keys))
+	}
+}

@@ -52,31 +52,39 @@ type Run struct {
 
 // claim creates or takes over the run record of a slot. It reports false
 // when the run is started, failed for good, or claimed by another tick
-// within ClaimLease.
+// within ClaimLease. The common case is one create-if-absent write, which
+// concurrent ticks cannot both win; taking over an existing record is a
+// transaction.
 func (s *Store) claim(ctx context.Context, id string, slot Slot, now time.Time) (Run, bool, error) {
 	ref := s.runRef(id, slot.Day.String())
+	run := Run{Day: slot.Day.String(), ScheduledAt: slot.At.UTC(), From: slot.From.String(), To: slot.To.String(),
+		State: RunClaimed, ClaimedAt: now.UTC(), Attempts: 1}
+	_, err := ref.Create(ctx, run)
+	if err == nil {
+		return run, true, nil
+	}
+	if status.Code(err) != codes.AlreadyExists {
+		return Run{}, false, classify("claim", err)
+	}
 	var out Run
 	var ok bool
-	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err = s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		ok = false
-		run := Run{Day: slot.Day.String(), ScheduledAt: slot.At.UTC(), From: slot.From.String(), To: slot.To.String()}
 		snap, err := tx.Get(ref)
-		switch {
-		case status.Code(err) == codes.NotFound:
-		case err != nil:
+		if err != nil {
 			return err
-		default:
-			if err := snap.DataTo(&run); err != nil {
-				return err
-			}
-			if !claimable(run, now) {
-				out = run
-				return nil
-			}
 		}
-		run.State, run.ClaimedAt, run.Attempts = RunClaimed, now.UTC(), run.Attempts+1
-		out, ok = run, true
-		return tx.Set(ref, run)
+		var cur Run
+		if err := snap.DataTo(&cur); err != nil {
+			return err
+		}
+		out = cur
+		if !claimable(cur, now) {
+			return nil
+		}
+		cur.State, cur.ClaimedAt, cur.Attempts = RunClaimed, now.UTC(), cur.Attempts+1
+		out, ok = cur, true
+		return tx.Set(ref, cur)
 	})
 	return out, ok, classify("claim", err)
 }
@@ -115,6 +123,31 @@ func (s *Store) Runs(ctx context.Context, id string, limit int) ([]Run, error) {
 			return nil, classify("Runs", err)
 		}
 		out = append(out, r)
+	}
+}
+
+// settledDays returns the days from since on whose runs need nothing more
+// (started, or failed for good), in one query, so a tick claims only the
+// rest.
+func (s *Store) settledDays(ctx context.Context, id, since string) (map[string]bool, error) {
+	it := s.ref(id).Collection(colRuns).Where("day", ">=", since).Documents(ctx)
+	defer it.Stop()
+	out := map[string]bool{}
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return out, classify("settledDays", err)
+		}
+		var r Run
+		if err := snap.DataTo(&r); err != nil {
+			return out, classify("settledDays", err)
+		}
+		if r.State == RunStarted || r.State == RunFailed {
+			out[r.Day] = true
+		}
 	}
 }
 

@@ -141,25 +141,50 @@ func (s *Store) txGet(tx *firestore.Transaction, id string) (Schedule, error) {
 	return sc, snap.DataTo(&sc)
 }
 
-// noteTick records what a tick saw: the newest scheduled instant handled and
-// the instants skipped beyond the catch-up window. LastScheduled only moves
-// forward, so concurrent ticks cannot count an instant twice.
-func (s *Store) noteTick(ctx context.Context, id string, newest time.Time, now time.Time) error {
+// noteMissed counts the scheduled instants since LastScheduled that fell
+// out of the catch-up window unrun, and moves LastScheduled past them. It
+// runs only after downtime; the transaction keeps concurrent ticks from
+// counting an instant twice.
+func (s *Store) noteMissed(ctx context.Context, id string, now time.Time) error {
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		sc, err := s.txGet(tx, id)
-		if err != nil || !newest.After(sc.LastScheduled) {
+		if err != nil {
 			return err
 		}
-		_, missed := Schedule{Hour: sc.Hour, Minute: sc.Minute, ActiveSince: sc.ActiveSince, LastScheduled: sc.LastScheduled}.Due(now)
+		sc.Paused = false
+		_, missed := sc.Due(now)
+		if missed == 0 {
+			return nil
+		}
+		seen := sc.ActiveSince.Add(-time.Nanosecond)
+		if sc.LastScheduled.After(seen) {
+			seen = sc.LastScheduled
+		}
+		ts := Times(sc.Hour, sc.Minute, seen, now.Add(-CatchUpWindow))
 		return tx.Update(s.ref(id), []firestore.Update{
-			{Path: "last_scheduled", Value: newest.UTC()},
+			{Path: "last_scheduled", Value: ts[len(ts)-1].UTC()},
 			{Path: "num_skipped", Value: firestore.Increment(missed)},
 		})
 	})
 	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
 		return nil // deleted meanwhile
 	}
-	return classify("noteTick", err)
+	return classify("noteMissed", err)
+}
+
+// advance records a settled run on its schedule: LastScheduled moves to its
+// instant and, when it started an import, NumActions grows. Only the tick
+// that won the run writes this, so it needs no transaction.
+func (s *Store) advance(ctx context.Context, id string, at time.Time, started bool) error {
+	ups := []firestore.Update{{Path: "last_scheduled", Value: at.UTC()}}
+	if started {
+		ups = append(ups, firestore.Update{Path: "num_actions", Value: firestore.Increment(1)})
+	}
+	_, err := s.ref(id).Update(ctx, ups)
+	if status.Code(err) == codes.NotFound {
+		return nil
+	}
+	return classify("advance", err)
 }
 
 // countAction adds one to the schedule's started imports.
