@@ -31,7 +31,7 @@ func (s scenario) bound() float64 {
 // minutes (docs/benchmarks.md explains the choice).
 var known = map[string]scenario{
 	"one":    {Name: "one", Companies: 1, Invoices: 1000, Concurrency: 4, Latency: 200 * time.Millisecond},
-	"twenty": {Name: "twenty", Companies: 20, Invoices: 500, Concurrency: 4, Latency: time.Second},
+	"twenty": {Name: "twenty", Companies: 20, Invoices: 500, Concurrency: 4, Latency: 2 * time.Second},
 	"large":  {Name: "large", Companies: 100, Invoices: 1000, Concurrency: 4, Latency: 2 * time.Second},
 }
 
@@ -65,14 +65,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "out/bench", "directory for process logs, binaries and profiles")
 	fs.StringVar(&o.jsonPath, "json", "out/bench.json", "where to write the results as JSON")
 	fs.Float64Var(&o.timeScale, "time-scale", 0.25, "workflow sleep multiplier (polling; downloads keep real time)")
-	fs.IntVar(&o.pollMax, "poll-max", 2, "longest workflow poll interval in (unscaled) seconds")
+	fs.IntVar(&o.pollMax, "poll-max", 8, "longest workflow poll interval in (unscaled) seconds")
 	fs.BoolVar(&o.skipBuild, "skip-build", false, "use the binaries already in -out/bin")
 	fs.BoolVar(&o.pprof, "pprof", false, "run the server as 'bench serve' and write its CPU profile to -out/<scenario>/server.cpu.pprof")
 	fs.BoolVar(&o.noBaseline, "no-baseline", false, "skip the plain-loop baseline")
 	fs.StringVar(&o.from, "from", "2026-09-01", "first day of the imported month")
 	fs.StringVar(&o.to, "to", "2026-09-30", "last day of the imported month")
-	fs.DurationVar(&o.probeStatus, "probe-status", 100*time.Millisecond, "interval between status probes")
-	fs.DurationVar(&o.probeStart, "probe-start", 500*time.Millisecond, "interval between start probes")
+	fs.DurationVar(&o.probeStatus, "probe-status", 200*time.Millisecond, "interval between status probes")
+	fs.DurationVar(&o.probeStart, "probe-start", time.Second, "interval between start probes")
 	fs.IntVar(&o.headroom, "headroom", 0, "allow C + this many requests in flight per account at the portal (0: exactly C)")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up on a scenario after this long")
 	if err := fs.Parse(args); err != nil {

@@ -82,6 +82,17 @@ func (t *tracker) record(i int, st importStatus) {
 	}
 }
 
+// stored sums the invoices stored so far, as last seen.
+func (t *tracker) stored() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, st := range t.last {
+		n += st.Counts["stored"]
+	}
+	return n
+}
+
 // next returns the index of the next import to probe: round robin over the
 // ones not yet final.
 func (t *tracker) next(after int) int {

@@ -163,7 +163,8 @@ func runImports(ctx context.Context, o options, sc scenario, st *stack, r *resul
 	pctx, stopProbes := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var first time.Duration
-	wg.Add(3)
+	wg.Add(4)
+	go func() { defer wg.Done(); progress(pctx, tr, r.Expected, t0) }()
 	go func() { defer wg.Done(); statusProbe(pctx, api, tr, o.probeStatus, &statusS) }()
 	go func() {
 		defer wg.Done()
@@ -197,6 +198,20 @@ func runImports(ctx context.Context, o options, sc scenario, st *stack, r *resul
 		return fmt.Errorf("imports ended %v with %d of %d invoices stored", r.States, r.Stored, r.Expected)
 	}
 	return nil
+}
+
+// progress tells the operator (stderr) how far the imports are, every 15 s.
+func progress(ctx context.Context, t *tracker, expected int, t0 time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(15 * time.Second):
+		}
+		n := t.stored()
+		fmt.Fprintf(os.Stderr, "bench:   %4.0fs  %d/%d stored (%.1f/s)\n", time.Since(t0).Seconds(), n, expected,
+			float64(n)/time.Since(t0).Seconds())
+	}
 }
 
 func per1000(cpu float64, n int) float64 {
