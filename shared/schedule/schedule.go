@@ -6,9 +6,11 @@
 // "Yesterday" is the Vietnam calendar day before the scheduled instant, never
 // before the current time, so a late, repeated or concurrent tick imports
 // the same day. Each (schedule, day) starts once: a run record
-// schedules/{id}/runs/{day} is created in a transaction before the import
-// starts, and the import's Idempotency-Key is "{id}/{day}", so even a tick
-// that crashed half way is finished by the next one without a second import.
+// schedules/{id}/runs/{day} is created (create-if-absent, which only one
+// concurrent tick can win) before the import starts, and the import's
+// Idempotency-Key is "{id}/{day}", so even a tick that crashed half way is
+// finished by the next one (taking the record over in a transaction)
+// without a second import.
 // Ticks after downtime catch up the scheduled instants of the last
 // CatchUpWindow; older ones are counted as skipped.
 //
