@@ -44,6 +44,11 @@ type Options struct {
 	// emulator persisting to this file, so RestartTasks can stop it and
 	// start it again on the same address with its queues and tasks.
 	TasksStateFile string
+	// Subprocess runs the server as a separate process, built from
+	// ./cmd/server at Start, instead of serving the functions in this
+	// process: StopServer then kills it with SIGKILL. The webhook
+	// subscriber (eventsink) still runs in this process.
+	Subprocess bool
 }
 
 // Harness is a running system.
@@ -62,6 +67,7 @@ type Harness struct {
 	logs    *logTap
 	sub     *gate
 	tasks   *ownTasks // nil: the stack's emulator
+	child   *child    // the server process with Options.Subprocess
 }
 
 // Logs returns everything the server logged so far (its stdout).
@@ -92,7 +98,14 @@ func Start(ctx context.Context, opts Options) (*Harness, error) {
 		lis.Close()
 		return nil, errors.Join(err, h.Close())
 	}
-	h.serve(lis)
+	if !opts.Subprocess {
+		h.serve(lis)
+		return h, nil
+	}
+	lis.Close()
+	if err := h.startChild(ctx, root); err != nil {
+		return nil, errors.Join(err, h.Close())
+	}
 	return h, nil
 }
 
@@ -153,6 +166,9 @@ func (h *Harness) Close() error {
 	h.srvMu.Unlock()
 	if h.sub != nil {
 		errs = append(errs, h.sub.close())
+	}
+	if h.child != nil {
+		errs = append(errs, h.child.close())
 	}
 	if h.tasks != nil {
 		errs = append(errs, h.tasks.close())

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -68,11 +69,15 @@ func (h *Harness) RestartTasks() error {
 	return retryListen(func() error { return h.tasks.start() })
 }
 
-// StopServer closes the server abruptly: its listener and every open
-// connection, with no draining, as a crash would (handlers already running
-// see their request context cancelled). The process-wide App survives: the
-// functions build it once per process.
+// StopServer stops the server abruptly. A subprocess server (Options.Subprocess)
+// is killed with SIGKILL: requests in flight die with it, and so does its
+// App. An in-process server has its listener and every open connection
+// closed with no draining; handlers already running see their request
+// context cancelled, and the process-wide App survives.
 func (h *Harness) StopServer() error {
+	if h.child != nil {
+		return h.child.kill()
+	}
 	h.srvMu.Lock()
 	defer h.srvMu.Unlock()
 	if h.srv == nil {
@@ -83,8 +88,12 @@ func (h *Harness) StopServer() error {
 	return err
 }
 
-// StartServer serves again on the address of the stopped server.
+// StartServer serves again on the address of the stopped server: a new
+// process with Options.Subprocess, once it answers /health.
 func (h *Harness) StartServer() error {
+	if h.child != nil {
+		return retryListen(h.child.start)
+	}
 	return retryListen(func() error {
 		lis, err := net.Listen("tcp", h.addr)
 		if err != nil {
@@ -93,6 +102,17 @@ func (h *Harness) StartServer() error {
 		h.serve(lis)
 		return nil
 	})
+}
+
+// startChild builds cmd/server and runs it on the harness's address.
+func (h *Harness) startChild(ctx context.Context, root string) error {
+	c, err := buildServer(ctx, root)
+	if err != nil {
+		return err
+	}
+	c.addr, c.out = h.addr, h.logs
+	h.child = c
+	return retryListen(c.start)
 }
 
 // retryListen retries start while its port is still being released.

@@ -17,8 +17,9 @@ import (
 	gdtsim "github.com/hoadon/hoadon/emulators/gdt"
 )
 
-// h is the one system of this test binary: the functions build one App per
-// process from the environment, so the cases share it and run one after
+// h is the one system of this test binary: the emulators in this process,
+// the server (every function) a separate process built from ./cmd/server,
+// so a case can kill it. The cases share the system and run one after
 // another, each with its own company (own session, queue and rate).
 var h *e2e.Harness
 
@@ -62,7 +63,7 @@ func run(m *testing.M) int {
 	opts.ExportLatency = gdtsim.Latency{Min: 10 * time.Millisecond, Max: 30 * time.Millisecond}
 	opts.Now = func() time.Time { return time.Now().Add(time.Duration(clockSkew.Load())) }
 	h, err = e2e.Start(ctx, e2e.Options{
-		Sim: &opts, TimeScale: 0.05, TasksStateFile: filepath.Join(dir, "tasks.json"),
+		Sim: &opts, TimeScale: 0.05, TasksStateFile: filepath.Join(dir, "tasks.json"), Subprocess: true,
 		Env: map[string]string{
 			// Fast retries so an outage of seconds is absorbed in seconds;
 			// enough attempts that no invoice runs out of them here.

@@ -10,15 +10,12 @@ import (
 	"google.golang.org/api/iterator"
 )
 
-// TestRestart: mid-import the server is closed abruptly (listener and open
-// connections, requests in flight cut off) and the Cloud Tasks emulator is
-// stopped and started again on the same address from its state file; then
-// the server serves again on its port. The import completes with nothing
-// lost and nothing stored twice.
-//
-// The server runs in this process: its App (clients, caches) survives the
-// restart, only the HTTP side dies. Handlers that were running see their
-// context cancelled.
+// TestRestart: mid-import the server process is killed with SIGKILL
+// (requests in flight die with it, and so does its App), and the Cloud
+// Tasks emulator is stopped and started again on the same address from its
+// state file; once a restored task has met the dead port, a new server
+// process starts on the same port. The import completes with nothing lost
+// and nothing stored twice.
 func TestRestart(t *testing.T) {
 	tc := tasksClient(t)
 	q := queueName(coRestart)
