@@ -133,6 +133,12 @@ func (r *Runner) runSlot(ctx context.Context, sc Schedule, slot Slot, now time.T
 		return RunOutcome{}, false
 	}
 	imp, created, err := r.start(ctx, sc, slot.From, slot.To, sc.ID+"/"+run.Day)
+	if err != nil && ctx.Err() != nil {
+		// the tick itself was cut short: leave the claim to expire, the next
+		// tick takes it over with the same Idempotency-Key
+		r.Log.WarnContext(ctx, "schedule: tick ended while starting a run", "schedule", sc.ID, "day", run.Day, "err", err)
+		return RunOutcome{}, false
+	}
 	switch {
 	case err != nil && imp.ID == "":
 		run = failure(run, err)

@@ -368,3 +368,51 @@ func TestConcurrentTicksManySchedules(t *testing.T) {
 		t.Fatalf("%d starts, %d distinct keys; want 20", len(f.rec.starts()), len(keys))
 	}
 }
+
+func TestRetriesAreBounded(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.clock.Set("2026-11-01 12:00")
+	f.create(t, body("r"))
+	f.clock.Set("2026-11-02 06:00")
+	f.rec.fail = hoadon.Errorf(hoadon.CodeTransient, "unavailable")
+	for range schedule.MaxAttempts + 2 {
+		f.tick(t)
+	}
+	runs, _ := f.runner.Store.Runs(ctx, "r", 1)
+	if len(runs) != 1 || runs[0].State != schedule.RunFailed || runs[0].Attempts != schedule.MaxAttempts {
+		t.Fatalf("after %d failing ticks: %+v", schedule.MaxAttempts+2, runs)
+	}
+}
+
+// cancelling records the start and cancels the tick's context, as a
+// Cloud Scheduler deadline would.
+type cancelling struct {
+	*recorder
+	cancel context.CancelFunc
+}
+
+func (c cancelling) Start(ctx context.Context, req importer.StartRequest) (hoadon.Import, bool, error) {
+	c.cancel()
+	return hoadon.Import{}, false, ctx.Err()
+}
+
+func TestCutTickLeavesTheClaim(t *testing.T) {
+	f := newFixture(t)
+	f.clock.Set("2026-11-01 12:00")
+	f.create(t, body("cut"))
+	f.clock.Set("2026-11-02 06:00")
+	ctx, cancel := context.WithCancel(context.Background())
+	f.runner.Starter = cancelling{f.rec, cancel}
+	f.runner.Tick(ctx)
+	f.runner.Starter = f.rec
+	runs, _ := f.runner.Store.Runs(context.Background(), "cut", 1)
+	if len(runs) != 1 || runs[0].State != schedule.RunClaimed {
+		t.Fatalf("cut tick: %+v", runs)
+	}
+	f.clock.Set("2026-11-02 06:03") // after the lease
+	f.tick(t)
+	if got := f.rec.starts(); len(got) != 1 || got[0].IdempotencyKey != "cut/2026-11-01" {
+		t.Fatalf("takeover: %+v", got)
+	}
+}

@@ -151,14 +151,16 @@ func (s *Store) settledDays(ctx context.Context, id, since string) (map[string]b
 	}
 }
 
-// failure records a start error on a run: retryable errors leave it for the
-// next tick, others end it.
+// failure records a start error on a run: retryable and internal errors
+// leave it for the next tick (up to MaxAttempts), others (bad parameters,
+// refused password) end it.
 func failure(run Run, err error) Run {
-	run.State, run.Code, run.Error = RunFailed, string(hoadon.ErrorCode(err)), hoadon.ErrorMessage(err)
-	if hoadon.Retryable(err) && run.Attempts < MaxAttempts {
+	code := hoadon.ErrorCode(err)
+	run.State, run.Code, run.Error = RunFailed, string(code), hoadon.ErrorMessage(err)
+	if (hoadon.Retryable(err) || code == hoadon.CodeInternal) && run.Attempts < MaxAttempts {
 		run.State = RunRetry
 	}
-	if hoadon.ErrorCode(err) == hoadon.CodeInternal {
+	if code == hoadon.CodeInternal {
 		run.Error = "internal error; see the server log"
 	}
 	return run
