@@ -68,11 +68,11 @@ BENCH_FLAGS ?=
 .PHONY: bench-large
 bench:
 	@mkdir -p out/bench/bin
-	$(GO) build -o out/bench/bin/bench ./cmd/bench
-	out/bench/bin/bench -scenarios one,twenty -json out/bench.json $(BENCH_FLAGS)
+	@$(GO) build -o out/bench/bin/bench ./cmd/bench
+	@out/bench/bin/bench -scenarios one,twenty -json out/bench.json $(BENCH_FLAGS)
 
 ## bench-large: 100 companies × 1,000 invoices (not in CI: tens of minutes)
 bench-large:
 	@mkdir -p out/bench/bin
-	$(GO) build -o out/bench/bin/bench ./cmd/bench
-	out/bench/bin/bench -scenarios large -json out/bench-large.json -out out/bench-large $(BENCH_FLAGS)
+	@$(GO) build -o out/bench/bin/bench ./cmd/bench
+	@out/bench/bin/bench -scenarios large -json out/bench-large.json -out out/bench-large $(BENCH_FLAGS)

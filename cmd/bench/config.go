@@ -32,6 +32,7 @@ func (s scenario) bound() float64 {
 var known = map[string]scenario{
 	"one":    {Name: "one", Companies: 1, Invoices: 1000, Concurrency: 4, Latency: 200 * time.Millisecond},
 	"twenty": {Name: "twenty", Companies: 20, Invoices: 500, Concurrency: 4, Latency: 2 * time.Second},
+	"smoke":  {Name: "smoke", Companies: 2, Invoices: 40, Concurrency: 4, Latency: 50 * time.Millisecond},
 	"large":  {Name: "large", Companies: 100, Invoices: 1000, Concurrency: 4, Latency: 2 * time.Second},
 }
 
@@ -59,7 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	names := fs.String("scenarios", "one,twenty", "comma-separated scenarios: one, twenty, large")
+	names := fs.String("scenarios", "one,twenty", "comma-separated scenarios: one, twenty, large (smoke: a 2 × 40 check of the harness)")
 	lat := fs.Duration("latency", 0, "export latency L for every scenario (0: each scenario's own)")
 	conc := fs.Int("concurrency", 0, "per-account limit and queue concurrency C (0: each scenario's own, 4)")
 	fs.StringVar(&o.out, "out", "out/bench", "directory for process logs, binaries and profiles")
@@ -84,7 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	for _, n := range strings.Split(*names, ",") {
 		s, ok := known[strings.TrimSpace(n)]
 		if !ok {
-			return o, fmt.Errorf("unknown scenario %q (want one, twenty or large)", n)
+			return o, fmt.Errorf("unknown scenario %q (want one, twenty, large or smoke)", n)
 		}
 		if *lat > 0 {
 			s.Latency = *lat

@@ -121,6 +121,9 @@ func startStack(ctx context.Context, o options, sc scenario, root, bin, dir stri
 		"HOADON_WORKFLOWS_ENDPOINT=" + addrs["workflows"], "HOADON_FUNCTIONS_URL=" + s.url,
 		"HOADON_PROJECT=" + project, "HOADON_LOCATION=" + location, "HOADON_BUCKET=" + bucket,
 		"HOADON_ENCRYPTION_KEY=" + randomKey(), "HOADON_LOCAL=true", "HOADON_INSTANCE=bench",
+		// The standalone Workflows and Tasks emulators each sign with their own OIDC issuer
+		// and the server trusts one, so token checks are off (docs/benchmarks.md).
+		"HOADON_AUTH=off",
 		"HOADON_COMPANY_CONCURRENCY=" + strconv.Itoa(sc.Concurrency),
 		"HOADON_COMPANY_RATE=" + rate(sc), "HOADON_COMPANY_MAX_RATE=" + rate(sc),
 	}
