@@ -19,8 +19,9 @@ type options struct {
 	firestoreLog bool
 	// functionsURL and schedtickEvery drive the local Cloud Scheduler
 	// stand-in (schedtick.go).
-	functionsURL   string
-	schedtickEvery time.Duration
+	functionsURL     string
+	schedtickEvery   time.Duration
+	schedtickAccount string
 }
 
 // functionsURLVar is the workflow variable workflows-yaml reads to find the functions.
@@ -62,6 +63,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		functionsURLVar+"; an explicit --wf-env wins)")
 	fs.DurationVar(&o.schedtickEvery, "schedtick-every", time.Minute, "POST {functions-url}/schedtick this often, "+
 		"as Cloud Scheduler does, so schedules run locally (0 = off; needs --functions-url)")
+	fs.StringVar(&o.schedtickAccount, "schedtick-account", "", "service account the schedtick calls' ID tokens name "+
+		"(default: the Workflows emulator's, which HOADON_INTERNAL_PRINCIPALS lists)")
 	fs.Float64Var(&o.cfg.WorkflowTimeScale, "wf-time-scale", 0, "multiply workflow sleeps and retry backoff (0 = real time)")
 	fs.StringVar(&o.cfg.Project, "project", localstack.DefaultProject, "project id (HOADON_PROJECT)")
 	fs.StringVar(&o.cfg.Location, "location", localstack.DefaultLocation, "location (HOADON_LOCATION)")

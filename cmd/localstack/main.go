@@ -6,8 +6,10 @@
 //	go run ./cmd/localstack --env-file .localstack.env
 //
 // With --functions-url it also plays Cloud Scheduler: every --schedtick-every (default 1m,
-// 0 = off) it POSTs {} to {functions-url}/schedtick, so daily schedules (shared/schedule) run
-// locally; failed ticks are reported on stderr and the next one is tried as usual.
+// 0 = off) it POSTs {} to {functions-url}/schedtick with an ID token of the emulators' OIDC
+// issuer for --schedtick-account (default: the Workflows emulator's account, which the server
+// already trusts), so daily schedules (shared/schedule) run locally; failed ticks are reported
+// on stderr and the next one is tried as usual.
 //
 // The orchestration lives in emulators/localstack; this command only parses flags, ticks and
 // waits.
@@ -80,11 +82,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	fmt.Fprintln(stdout, strings.Join(st.EnvLines(), "\n"))
 	describe(stderr, st, time.Since(t0), o.envFile)
-	if tick := newSchedTick(o.functionsURL, o.schedtickEvery, stderr); tick != nil {
+	if tick := newSchedTick(o.functionsURL, o.schedtickEvery, schedtickToken(st, o.schedtickAccount), stderr); tick != nil {
 		done := make(chan struct{})
 		go func() { defer close(done); tick.run(ctx) }()
 		defer func() { <-done }()
-		fmt.Fprintf(stderr, "localstack: calling %s every %s (--schedtick-every)\n", tick.url, tick.every)
+		fmt.Fprintf(stderr, "localstack: calling %s every %s as %s (--schedtick-every, --schedtick-account)\n",
+			tick.url, tick.every, schedtickAccount(st, o.schedtickAccount))
 	}
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "localstack: stopping")

@@ -33,6 +33,9 @@ func TestSchedTick(t *testing.T) {
 		if r.Method != http.MethodPost || r.URL.Path != "/schedtick" || string(body) != "{}" {
 			t.Errorf("got %s %s %q, want POST /schedtick {}", r.Method, r.URL.Path, body)
 		}
+		if got, want := r.Header.Get("Authorization"), "Bearer token-for-http://"+r.Host+"/schedtick"; got != want {
+			t.Errorf("Authorization %q, want %q", got, want)
+		}
 		switch calls.Add(1) {
 		case 1:
 			http.Error(w, `{"error":{"code":"transient"}}`, http.StatusServiceUnavailable)
@@ -44,7 +47,8 @@ func TestSchedTick(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	var log syncBuffer
-	tick := newSchedTick(srv.URL+"/", 10*time.Millisecond, &log)
+	token := func(aud string) (string, error) { return "token-for-" + aud, nil }
+	tick := newSchedTick(srv.URL+"/", 10*time.Millisecond, token, &log)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); tick.run(ctx) }()
@@ -73,7 +77,7 @@ func TestSchedTick(t *testing.T) {
 }
 
 func TestSchedTickOff(t *testing.T) {
-	if newSchedTick("", time.Minute, io.Discard) != nil || newSchedTick("http://x", 0, io.Discard) != nil {
+	if newSchedTick("", time.Minute, nil, io.Discard) != nil || newSchedTick("http://x", 0, nil, io.Discard) != nil {
 		t.Fatal("ticker on without a functions URL or with period 0")
 	}
 	o, err := parseFlags([]string{"--functions-url", "http://127.0.0.1:1"}, io.Discard)

@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 	opts := gdtsim.DefaultOptions()
 	opts.Companies, opts.InvoicesPerMonth = 3, 3
 	var err error
-	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05})
+	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true})
 	if err == nil {
 		fs, err = firestore.NewClient(ctx, h.Env["HOADON_PROJECT"]) // FIRESTORE_EMULATOR_HOST is set by Start
 	}
@@ -48,9 +48,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// call sends a request with a JSON (or raw string) body and returns the
+// call sends a request with a JSON (or raw string) body and the harness's
+// API key (extra headers as name, value pairs replace it) and returns the
 // status, the decoded answer and the raw body.
-func call(t *testing.T, method, path string, body any) (int, map[string]any, string) {
+func call(t *testing.T, method, path string, body any, hdr ...string) (int, map[string]any, string) {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -63,6 +64,10 @@ func call(t *testing.T, method, path string, body any) (int, map[string]any, str
 	}
 	req, _ := http.NewRequest(method, h.URL+path, rd)
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-API-Key", h.Env["HOADON_API_KEY"])
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -104,4 +109,17 @@ func waitFinal(t *testing.T, id string, within time.Duration) map[string]any {
 	}
 	t.Fatalf("import %s not final within %s: %v", id, within, st)
 	return nil
+}
+
+// schedulerToken is an ID token for the schedtick function, as the Cloud
+// Scheduler job sends; locally the emulators' issuer signs it for an account
+// the server trusts.
+func schedulerToken(t *testing.T, audience string) string {
+	t.Helper()
+	wf := h.Stack.Workflows()
+	tok, err := wf.Issuer().Token(audience, wf.ServiceAccountEmail(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "Bearer " + tok
 }

@@ -38,7 +38,7 @@ func backdate(t *testing.T, id string, since time.Time) {
 // tick calls the schedtick function and returns how many runs it started.
 func tick(t *testing.T) int {
 	t.Helper()
-	code, out, _ := call(t, "POST", "/schedtick", "{}")
+	code, out, _ := call(t, "POST", "/schedtick", "{}", "X-API-Key", "", "Authorization", schedulerToken(t, h.URL+"/schedtick"))
 	if code != http.StatusOK {
 		t.Errorf("schedtick = %d %v", code, out)
 		return 0
@@ -208,7 +208,26 @@ func TestBadRequests(t *testing.T) {
 	if code, _, _ := call(t, "GET", "/api/schedules/nope", nil); code != http.StatusNotFound {
 		t.Fatalf("unknown schedule = %d", code)
 	}
-	if code, _, _ := call(t, "GET", "/schedtick", nil); code != http.StatusMethodNotAllowed {
+	if code, _, _ := call(t, "GET", "/schedtick", nil, "Authorization", schedulerToken(t, h.URL+"/schedtick")); code != http.StatusMethodNotAllowed {
 		t.Fatalf("GET schedtick = %d", code)
+	}
+}
+
+func TestAuthentication(t *testing.T) {
+	for _, c := range []struct {
+		name, method, path string
+		hdr                []string
+	}{
+		{"tick without a token", "POST", "/schedtick", nil},
+		{"tick with an API key only", "POST", "/schedtick", []string{"Authorization", ""}},
+		{"tick with a token for another audience", "POST", "/schedtick", []string{"Authorization", schedulerToken(t, "https://elsewhere.example")}},
+		{"list without a key", "GET", "/api/schedules", []string{"X-API-Key", ""}},
+		{"create with a wrong key", "POST", "/api/schedules/create", []string{"X-API-Key", "nope"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if code, out, _ := call(t, c.method, c.path, "{}", c.hdr...); code != http.StatusUnauthorized {
+				t.Fatalf("= %d %v, want 401", code, out)
+			}
+		})
 	}
 }
