@@ -92,10 +92,11 @@ locals {
     HOADON_API_AUDIENCE        = local.hybrid ? local.vm_url : local.run_url["api"]
     }, local.hybrid ? {
     # The VM serves every function; HOADON_BURST_DOWNLOAD_URL is the serverless
-    # download service that takes new download tasks when the VM's backlog is
-    # high (the burst logic arrives with a later release).
+    # download service that takes new download tasks while more than
+    # burst_threshold downloads are pending, until the backlog halves.
     HOADON_FUNCTIONS_URL      = local.vm_url
     HOADON_BURST_DOWNLOAD_URL = local.run_url["download"]
+    HOADON_BURST_THRESHOLD    = tostring(var.burst_threshold)
   } : {})
 
   # Secrets as environment variables: name => secret id.

@@ -44,7 +44,6 @@ var optionalEnv = map[string]string{
 
 // futureEnv lists variables Terraform sets ahead of the code that reads them.
 var futureEnv = map[string]string{
-	"HOADON_BURST_DOWNLOAD_URL": "serverless download service taking bursts from the hybrid VM (burst logic arrives later)",
 }
 
 // sinkEnv are the event sink's variables (shared/sink).

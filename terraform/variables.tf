@@ -336,6 +336,17 @@ variable "workflow_call_log_level" {
 
 # --- hybrid mode -----------------------------------------------------------
 
+variable "burst_threshold" {
+  description = "Hybrid mode: pending downloads across running imports above which new download tasks go to the serverless download service (HOADON_BURST_THRESHOLD); they return to the VM below half of it."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.burst_threshold >= 2
+    error_message = "burst_threshold must be at least 2."
+  }
+}
+
 variable "vm_domain" {
   description = "Hybrid mode: DNS name (e.g. hoadon.example.com) whose A record you point at the load balancer address output; a Google-managed certificate is issued for it. Workflows and Cloud Tasks need https to send OIDC tokens."
   type        = string

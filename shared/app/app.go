@@ -133,8 +133,9 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 	return importer.Deps{
 		Store: st, Blobs: blob.New(gcs, cfg.Bucket), Queues: qs, Throttle: throttle.New(qs, st, tc),
 		Box: box, Portal: portal, Solver: solver,
-		Workflows:   workflow.New(execs, cfg.Project, cfg.Location, cfg.Workflow),
-		Endpoints:   importer.Endpoints{Download: cfg.DownloadURL, Deliver: cfg.DeliverURL},
+		Workflows: workflow.New(execs, cfg.Project, cfg.Location, cfg.Workflow),
+		Endpoints: importer.Endpoints{Download: cfg.DownloadURL, Deliver: cfg.DeliverURL,
+			BurstDownload: cfg.BurstDownloadURL, BurstThreshold: cfg.BurstThreshold},
 		Subscribers: cfg.Webhooks, Signer: signer, Instance: cfg.Instance, Log: a.Log,
 	}, nil
 }

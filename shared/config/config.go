@@ -35,6 +35,8 @@ var Vars = []Var{
 	{"HOADON_WORKFLOW", "invoice_import", "workflow id that runs an import"},
 	{"HOADON_FUNCTIONS_URL", "", "base URL serving every function at /<name> (the VM or local server)"},
 	{"HOADON_DOWNLOAD_URL", "", "URL of the download function (default HOADON_FUNCTIONS_URL/download)"},
+	{"HOADON_BURST_DOWNLOAD_URL", "", "hybrid mode: serverless download function that takes new download tasks while the backlog is high"},
+	{"HOADON_BURST_THRESHOLD", "200", "pending downloads across running imports above which new tasks go to HOADON_BURST_DOWNLOAD_URL (back below half of it)"},
 	{"HOADON_DELIVER_URL", "", "URL of the deliver function (default HOADON_FUNCTIONS_URL/deliver)"},
 	{"HOADON_TASKS_SERVICE_ACCOUNT", "", "service account whose OIDC token tasks carry"},
 	{"HOADON_ENCRYPTION_KEY", "", "32-byte key (hex or base64) sealing stored passwords and tokens"},
@@ -93,6 +95,8 @@ type Config struct {
 	GeminiProject             string
 	GeminiLocation            string
 	GeminiModel, GeminiURL    string
+	BurstDownloadURL          string
+	BurstThreshold            int
 	Local                     bool
 	AuthOff                   bool
 	OIDCIssuer                string
@@ -144,6 +148,7 @@ func Load(getenv func(string) string) (Config, error) {
 			c.Webhooks = append(c.Webhooks, u)
 		}
 	}
+	c.BurstDownloadURL, c.BurstThreshold = e.str("HOADON_BURST_DOWNLOAD_URL"), e.integer("HOADON_BURST_THRESHOLD")
 	c.OIDCIssuer, c.APIAudience = e.str("HOADON_OIDC_ISSUER"), e.str("HOADON_API_AUDIENCE")
 	c.InternalPrincipals, c.APIPrincipals = list(e.str("HOADON_INTERNAL_PRINCIPALS")), list(e.str("HOADON_API_PRINCIPALS"))
 	c.InternalAudiences = list(e.str("HOADON_INTERNAL_AUDIENCES"))

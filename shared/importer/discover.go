@@ -110,13 +110,14 @@ func (s *Service) flush(ctx context.Context, imp hoadon.Import, batch []hoadon.I
 		return nil
 	}
 	company := imp.Params.CompanyID
+	url := s.downloadURL(ctx, len(batch)) // decided on the backlog before this batch joins it
 	pending, err := s.Store.AddDiscovered(ctx, imp.ID, company, imp.Params.Force, batch)
 	if err != nil {
 		return err
 	}
 	res.Found += len(batch)
 	res.Pending += len(pending)
-	return s.enqueueDownloads(ctx, imp.ID, company, pending)
+	return s.enqueueDownloads(ctx, imp.ID, company, url, pending)
 }
 
 // downloadTask is the body of a download task: ids only.
@@ -135,7 +136,7 @@ func downloadTaskID(importID, invoiceID string, sweep int) string {
 	return id
 }
 
-func (s *Service) enqueueDownloads(ctx context.Context, importID, company string, invs []hoadon.Invoice) error {
+func (s *Service) enqueueDownloads(ctx context.Context, importID, company, url string, invs []hoadon.Invoice) error {
 	if len(invs) == 0 {
 		return nil
 	}
@@ -148,7 +149,7 @@ func (s *Service) enqueueDownloads(ctx context.Context, importID, company string
 	for _, inv := range invs {
 		g.Go(func() error {
 			body, _ := json.Marshal(downloadTask{ImportID: importID, InvoiceID: inv.ID})
-			_, err := s.Queues.Enqueue(gctx, queue.Task{Queue: q, ID: downloadTaskID(importID, inv.ID, 0), URL: s.Endpoints.Download, Body: body})
+			_, err := s.Queues.Enqueue(gctx, queue.Task{Queue: q, ID: downloadTaskID(importID, inv.ID, 0), URL: url, Body: body})
 			return err
 		})
 	}

@@ -110,13 +110,14 @@ func (s *Service) sweepDownloads(ctx context.Context, imp hoadon.Import) error {
 	if err != nil {
 		return err
 	}
+	url := s.downloadURL(ctx, 0) // re-enqueues do not grow the backlog
 	for _, inv := range stale {
 		if s.taskAlive(ctx, q, imp.ID, inv) {
 			continue
 		}
 		body, _ := json.Marshal(downloadTask{ImportID: imp.ID, InvoiceID: inv.ID})
 		id := downloadTaskID(imp.ID, inv.ID, inv.Attempts+1)
-		if _, err := s.Queues.Enqueue(ctx, queue.Task{Queue: q, ID: id, URL: s.Endpoints.Download, Body: body}); err != nil {
+		if _, err := s.Queues.Enqueue(ctx, queue.Task{Queue: q, ID: id, URL: url, Body: body}); err != nil {
 			return err
 		}
 		s.Log.InfoContext(ctx, "download re-enqueued", "import", imp.ID, "invoice", inv.Key.String(), "task", id)

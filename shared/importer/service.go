@@ -37,6 +37,11 @@ type Orchestrator interface {
 type Endpoints struct {
 	Download string
 	Deliver  string
+	// BurstDownload, when set, takes new download tasks while more than
+	// BurstThreshold downloads are pending (hybrid mode: the serverless
+	// download service behind the VM).
+	BurstDownload  string
+	BurstThreshold int
 }
 
 // Deps are the adapters a Service works with; build them once per process.
@@ -70,6 +75,7 @@ type HTTPDoer interface {
 // Service runs the pipeline's activities.
 type Service struct {
 	Deps
+	burst burst
 }
 
 // New returns a Service; missing optional dependencies get defaults.

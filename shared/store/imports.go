@@ -237,3 +237,16 @@ func (s *Store) Finish(ctx context.Context, id string, state hoadon.ImportState,
 		return true
 	}, events)
 }
+
+// Running returns the ids of the imports in state running.
+func (s *Store) Running(ctx context.Context) ([]string, error) {
+	docs, err := s.fs.Collection(colImports).Where("state", "==", string(hoadon.ImportRunning)).Select().Documents(ctx).GetAll()
+	if err != nil {
+		return nil, classify("Running", err)
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.Ref.ID
+	}
+	return ids, nil
+}
