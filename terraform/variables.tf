@@ -312,9 +312,9 @@ variable "max_instances" {
 }
 
 variable "schedtick_enabled" {
-  description = "Deploy the schedtick function and its Cloud Scheduler job (every 5 minutes). The function arrives with a later release: keep false until the image registers schedtick, or the service will not start."
+  description = "Deploy the schedtick function and its Cloud Scheduler job (every 5 minutes), which starts the daily imports of the schedules created through /api/schedules."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "schedtick_schedule" {
