@@ -85,29 +85,20 @@ func (s *Store) MarkDelivered(ctx context.Context, id, subscriber string, subscr
 // olderThan, oldest first, so a sweeper can enqueue their delivery again after
 // a crash between commit and enqueue.
 func (s *Store) PendingEvents(ctx context.Context, olderThan time.Time, limit int) ([]OutboxEvent, error) {
-	it := s.fs.Collection(colOutbox).Where("done", "==", false).Where("created_at", "<", olderThan).
-		OrderBy("created_at", firestore.Asc).Limit(limit).Documents(ctx)
-	defer it.Stop()
-	var out []OutboxEvent
-	for {
-		snap, err := it.Next()
-		if err == iterator.Done {
-			return out, nil
-		}
-		if err != nil {
-			return nil, classify("PendingEvents", err)
-		}
-		var d outboxDoc
-		if err := snap.DataTo(&d); err != nil {
-			return nil, classify("PendingEvents", err)
-		}
-		out = append(out, d.OutboxEvent)
-	}
+	q := s.fs.Collection(colOutbox).Where("done", "==", false).Where("created_at", "<", olderThan).
+		OrderBy("created_at", firestore.Asc).Limit(limit)
+	evs, err := readEvents(q.Documents(ctx))
+	return evs, classify("PendingEvents", err)
 }
 
 // ImportEvents lists the events of one import in creation order.
 func (s *Store) ImportEvents(ctx context.Context, importID string) ([]OutboxEvent, error) {
-	it := s.fs.Collection(colOutbox).Where("import_id", "==", importID).OrderBy("created_at", firestore.Asc).Documents(ctx)
+	q := s.fs.Collection(colOutbox).Where("import_id", "==", importID).OrderBy("created_at", firestore.Asc)
+	evs, err := readEvents(q.Documents(ctx))
+	return evs, classify("ImportEvents", err)
+}
+
+func readEvents(it *firestore.DocumentIterator) ([]OutboxEvent, error) {
 	defer it.Stop()
 	var out []OutboxEvent
 	for {
@@ -116,11 +107,11 @@ func (s *Store) ImportEvents(ctx context.Context, importID string) ([]OutboxEven
 			return out, nil
 		}
 		if err != nil {
-			return nil, classify("ImportEvents", err)
+			return nil, err
 		}
 		var d outboxDoc
 		if err := snap.DataTo(&d); err != nil {
-			return nil, classify("ImportEvents", err)
+			return nil, err
 		}
 		out = append(out, d.OutboxEvent)
 	}
