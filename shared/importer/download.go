@@ -104,17 +104,31 @@ func (s *Service) storeFiles(ctx context.Context, company string, inv hoadon.Inv
 		return store.Outcome{}, err
 	}
 	objs := blob.InvoiceObjects(company, inv.Flow.Direction(), date, inv.Key)
-	if _, _, err := s.Blobs.Put(ctx, objs.ZIP, zipData, "application/zip"); err != nil {
+	if err := s.putDerived(ctx, objs.ZIP, zipData, "application/zip"); err != nil {
 		return store.Outcome{}, err
 	}
 	sum, _, err := s.Blobs.Put(ctx, objs.XML, xml, "application/xml")
 	if err != nil {
 		return store.Outcome{}, err
 	}
-	if _, _, err := s.Blobs.Put(ctx, objs.JSON, js, "application/json"); err != nil {
+	if err := s.putDerived(ctx, objs.JSON, js, "application/json"); err != nil {
 		return store.Outcome{}, err
 	}
 	return store.Outcome{Status: hoadon.StatusStored, Objects: objs, SHA256: sum}, nil
+}
+
+// putDerived writes the ZIP or the parsed JSON around an invoice's XML. An
+// earlier attempt that died before completing may have stored a different
+// copy: the portal rebuilds the ZIP on every export (its bytes need not
+// repeat) and a newer parser may encode the JSON differently. The copy
+// stored first is kept; only the signed XML itself must never differ.
+func (s *Service) putDerived(ctx context.Context, object string, data []byte, contentType string) error {
+	_, _, err := s.Blobs.Put(ctx, object, data, contentType)
+	if hoadon.ErrorCode(err) == hoadon.CodeConflict {
+		s.Log.InfoContext(ctx, "an earlier attempt stored another copy; keeping it", "object", object)
+		return nil
+	}
+	return err
 }
 
 // downloadFailed decides what a failure means for the invoice and the

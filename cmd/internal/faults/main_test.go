@@ -42,6 +42,7 @@ const (
 	coDuplicate
 	coRestart
 	coSubscriber
+	coLeftover
 	numCompanies
 )
 
