@@ -75,7 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.probeStatus, "probe-status", 200*time.Millisecond, "interval between status probes")
 	fs.DurationVar(&o.probeStart, "probe-start", time.Second, "interval between start probes")
 	fs.IntVar(&o.headroom, "headroom", 0, "allow C + this many requests in flight per account at the portal (0: exactly C)")
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up on a scenario after this long")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "stop waiting for a scenario's imports after this long (partial figures, no baseline)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
