@@ -3,6 +3,7 @@ package e2e
 import (
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 )
 
@@ -15,6 +16,9 @@ type gate struct {
 	down     atomic.Bool
 	rejected atomic.Int64
 	accepted atomic.Int64
+
+	mu   sync.Mutex
+	byID map[string]int // accepted deliveries per CloudEvent id (ce-id)
 }
 
 func startGate(h http.Handler) (*gate, error) {
@@ -22,7 +26,7 @@ func startGate(h http.Handler) (*gate, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &gate{url: "http://" + lis.Addr().String()}
+	g := &gate{url: "http://" + lis.Addr().String(), byID: map[string]int{}}
 	g.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if g.down.Load() {
 			g.rejected.Add(1)
@@ -33,6 +37,9 @@ func startGate(h http.Handler) (*gate, error) {
 		h.ServeHTTP(rec, r)
 		if rec.status >= 200 && rec.status < 300 {
 			g.accepted.Add(1)
+			g.mu.Lock()
+			g.byID[r.Header.Get("Ce-Id")]++
+			g.mu.Unlock()
 		}
 	})}
 	go g.srv.Serve(lis)
@@ -50,6 +57,14 @@ func (h *Harness) SubscriberRejected() int64 { return h.sub.rejected.Load() }
 
 // SubscriberAccepted counts the deliveries the subscriber answered 2xx.
 func (h *Harness) SubscriberAccepted() int64 { return h.sub.accepted.Load() }
+
+// SubscriberAcceptedEvent counts the deliveries of one event (by its
+// CloudEvent id) the subscriber answered 2xx: exactly-once delivery is 1.
+func (h *Harness) SubscriberAcceptedEvent(id string) int {
+	h.sub.mu.Lock()
+	defer h.sub.mu.Unlock()
+	return h.sub.byID[id]
+}
 
 // statusRecorder remembers the status a handler wrote.
 type statusRecorder struct {

@@ -21,6 +21,17 @@ func TestRestart(t *testing.T) {
 	q := queueName(coRestart)
 	id := start(t, coRestart)
 	waitFor(t, id, time.Minute, func(st map[string]any) bool { return count(st, "stored") >= 3 })
+	// Kill while the server is inside a portal call: that download dies
+	// half done (it may have written files, it has not completed).
+	mst := company(coRestart).MST
+	deadline := time.Now().Add(30 * time.Second)
+	for h.Stack.GDT().InFlight(mst) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no portal request in flight within 30s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	inFlight := h.Stack.GDT().InFlight(mst)
 	t0 := time.Now()
 	if err := h.StopServer(); err != nil {
 		t.Fatal(err)
@@ -55,9 +66,9 @@ func TestRestart(t *testing.T) {
 	down := time.Since(t0)
 	st := finish(t, id)
 	o := checkTruth(t, coRestart, id, st, nil)
-	t.Logf("server down %s while Cloud Tasks restarted: %d tasks pending before, %d restored from the state file, "+
-		"%d of them refused by the stopped server; completed %.1fs after the stop: %d stored, %d unavailable",
-		down.Round(time.Millisecond), before, after, refused, time.Since(t0).Seconds(), o.stored, o.unavailable)
+	t.Logf("server killed with %d portal requests in flight, down %s while Cloud Tasks restarted: %d tasks pending before, "+
+		"%d restored from the state file, %d of them refused by the dead port; completed %.1fs after the kill: %d stored, %d unavailable",
+		inFlight, down.Round(time.Millisecond), before, after, refused, time.Since(t0).Seconds(), o.stored, o.unavailable)
 }
 
 // pending counts a queue's tasks, failing the test on an error.
