@@ -43,8 +43,7 @@ var optionalEnv = map[string]string{
 }
 
 // futureEnv lists variables Terraform sets ahead of the code that reads them.
-var futureEnv = map[string]string{
-}
+var futureEnv = map[string]string{}
 
 // sinkEnv are the event sink's variables (shared/sink).
 var sinkEnv = []string{sink.EnvKeys, sink.EnvMaxAge, sink.EnvTrustForwardedProto}
