@@ -75,6 +75,7 @@ func parseFlags(args []string) (gdtsim.Options, error) {
 	fs.DurationVar(&o.Faults.RateLimitFor, "rate-limit-for", 0, "length of a 429 episode")
 	fs.Float64Var(&o.Faults.DropShare, "drop-share", 0, "share of connections closed without response")
 	fs.Float64Var(&o.Faults.CorruptZipShare, "corrupt-zip-share", 0, "share of truncated export ZIPs")
+	fs.Float64Var(&o.Faults.CorruptXMLShare, "corrupt-xml-share", 0, "share of export ZIPs whose invoice.xml is cut in half")
 	fs.BoolVar(&o.Faults.Down, "down", false, "start in 'portal down' mode (503)")
 	fs.IntVar(&o.Faults.TotalJitter, "total-jitter", 0, "list total varies by up to ± this many rows")
 	fs.Float64Var(&o.Faults.CursorSkipShare, "cursor-skip-share", 0, "share of list pages whose state skips a row")
