@@ -69,7 +69,7 @@ BENCH_FLAGS ?=
 bench:
 	@mkdir -p out/bench/bin
 	@$(GO) build -o out/bench/bin/bench ./cmd/bench
-	@out/bench/bin/bench -scenarios one,twenty -json out/bench.json $(BENCH_FLAGS)
+	@out/bench/bin/bench -scenarios one,twenty -timeout 6m -json out/bench.json $(BENCH_FLAGS)
 
 ## bench-large: 100 companies × 1,000 invoices (not in CI: tens of minutes)
 bench-large:

@@ -75,7 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.probeStatus, "probe-status", 200*time.Millisecond, "interval between status probes")
 	fs.DurationVar(&o.probeStart, "probe-start", time.Second, "interval between start probes")
 	fs.IntVar(&o.headroom, "headroom", 0, "allow C + this many requests in flight per account at the portal (0: exactly C)")
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "stop waiting for a scenario's imports after this long (partial figures, no baseline)")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "stop waiting for a scenario's imports after this long (figures over the time waited, flagged partial; the baseline still runs)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -19,6 +19,9 @@ func printTable(w io.Writer, rep report) {
 		sc := r.Scenario
 		fmt.Fprintf(w, "== %s: %d companies × %d invoices, C=%d, L=%s, bound %.1f/s\n",
 			sc.Name, sc.Companies, sc.Invoices, sc.Concurrency, sc.Latency, r.Bound)
+		if r.Partial {
+			fmt.Fprintf(w, "   PARTIAL: %s\n", r.Note)
+		}
 		if r.Error != "" {
 			fmt.Fprintf(w, "   ERROR: %s\n", firstLine(r.Error))
 		}

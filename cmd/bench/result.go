@@ -49,7 +49,12 @@ type result struct {
 	// baseline process alone.
 	Overhead       float64 `json:"overhead"`
 	OverheadServer float64 `json:"overhead_server"`
-	Error          string  `json:"error,omitempty"`
+	// Partial is set when -timeout ended the wait: the hoadon figures
+	// cover the time waited (Note says how much was stored), the baseline
+	// is complete.
+	Partial bool   `json:"partial,omitempty"`
+	Note    string `json:"note,omitempty"`
+	Error   string `json:"error,omitempty"`
 }
 
 // report is the JSON file.

@@ -100,9 +100,8 @@ func runScenario(ctx context.Context, o options, sc scenario, root, bin string) 
 		}
 	}
 	r.OursPer1000 = per1000(ours, r.Stored)
-	if importErr != nil { // timed out: partial figures, no baseline
-		fillPeaks(&r, st)
-		return r, importErr
+	if importErr != nil { // timed out: figures over the time waited, flagged
+		r.Partial, r.Note = true, importErr.Error()
 	}
 	if o.noBaseline {
 		fillPeaks(&r, st)
