@@ -57,7 +57,8 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// Start-up includes building cmd/server, slow while other packages compile.
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	opts := gdtsim.DefaultOptions()
 	opts.Companies, opts.InvoicesPerMonth = numCompanies, 5
