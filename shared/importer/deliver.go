@@ -12,8 +12,12 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
-// DeliverRequest is one event-delivery task.
-type DeliverRequest = deliverTask
+// DeliverRequest is one event-delivery task: ids only, the event itself
+// stays in the outbox.
+type DeliverRequest struct {
+	EventID    string `json:"event_id"`
+	Subscriber string `json:"subscriber"` // SubscriberID of the URL
+}
 
 // Deliver sends one outbox event to one subscriber, signed (RFC 9421, with
 // Content-Digest), and records the delivery. A subscriber that answers

@@ -55,12 +55,6 @@ func collect[T any](s *Service, build func(T) ([]events.Data, error)) *collector
 	return &collector[T]{build: build, at: s.Now}
 }
 
-// deliverTask is the body of an event-delivery task.
-type deliverTask struct {
-	EventID    string `json:"event_id"`
-	Subscriber string `json:"subscriber"`
-}
-
 // dispatch enqueues the delivery of committed events to every subscriber.
 // A failure here loses nothing: the outbox keeps the event and the status
 // sweep enqueues it again.
@@ -76,7 +70,7 @@ func (s *Service) dispatch(ctx context.Context, evs []store.OutboxEvent) {
 	for _, ev := range evs {
 		for _, url := range s.Subscribers {
 			sub := SubscriberID(url)
-			body, _ := json.Marshal(deliverTask{EventID: ev.ID, Subscriber: sub})
+			body, _ := json.Marshal(DeliverRequest{EventID: ev.ID, Subscriber: sub})
 			t := queue.Task{Queue: q, ID: "ev-" + ev.ID + "-" + sub, URL: s.Endpoints.Deliver, Body: body}
 			if _, err := s.Queues.Enqueue(ctx, t); err != nil {
 				s.Log.WarnContext(ctx, "event delivery not enqueued; the sweep will retry", "event", ev.ID, "err", err)
