@@ -65,6 +65,20 @@ func (a *apiClient) start(ctx context.Context, body map[string]any) (string, int
 	return out.TaskID, code, took, err
 }
 
+// cancel cancels an import; one already final is not an error.
+func (a *apiClient) cancel(ctx context.Context, id string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+"/api/tasks/"+id+"/cancel", nil)
+	if err != nil {
+		return err
+	}
+	var out map[string]any
+	code, _, err := a.do(req, &out)
+	if err == nil && code != http.StatusOK && code != http.StatusConflict {
+		err = fmt.Errorf("cancel %s: HTTP %d %v", id, code, out)
+	}
+	return err
+}
+
 // status reads an import's status and the latency of the call.
 func (a *apiClient) status(ctx context.Context, id string) (importStatus, time.Duration, error) {
 	var st importStatus

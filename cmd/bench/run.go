@@ -200,6 +200,9 @@ func runImports(ctx context.Context, o options, sc scenario, st *stack, r *resul
 	}
 	if timedOut { // figures so far: a rate over the time waited
 		r.Stored, end = tr.stored(), time.Now()
+		if err := cancelAll(ctx, api, ids); err != nil {
+			return err
+		}
 	}
 	r.WallSeconds = round(end.Sub(t0).Seconds(), 2)
 	r.PerSecond = round(float64(r.Stored)/r.WallSeconds, 1)
@@ -211,6 +214,35 @@ func runImports(ctx context.Context, o options, sc scenario, st *stack, r *resul
 	}
 	if r.States["completed"] != len(ids) || r.Stored != r.Expected {
 		return fmt.Errorf("imports ended %v with %d of %d invoices stored", r.States, r.Stored, r.Expected)
+	}
+	return nil
+}
+
+// cancelAll cancels every import still running and waits until none has a
+// download in flight, so the baseline that follows has the portal's slots to
+// itself (queued tasks of a cancelled import end without calling the portal).
+func cancelAll(ctx context.Context, api *apiClient, ids []string) error {
+	for _, id := range ids {
+		if err := api.cancel(ctx, id); err != nil {
+			return fmt.Errorf("cancelling the import %s after the timeout: %w", id, err)
+		}
+	}
+	deadline := time.Now().Add(time.Minute)
+	for _, id := range ids {
+		for {
+			st, _, err := api.status(ctx, id)
+			if err == nil && st.final() && st.Counts["downloading"] == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("import %s still downloading a minute after its cancel (%v)", id, err)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
 	}
 	return nil
 }
