@@ -62,7 +62,7 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 	}
 	res := DiscoverResult{State: imp.State}
 	var batch []hoadon.Invoice
-	for inv, err := range s.Portal.List(ctx, sess, w.Flow, from, to) {
+	for inv, err := range gdt.Walk(ctx, s.pageFetcher(sess), w.Flow, from, to, s.Portal.WalkOptions()) {
 		if err != nil {
 			return res, s.discoverError(ctx, company, gen, res.Found, err)
 		}

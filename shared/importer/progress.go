@@ -53,6 +53,7 @@ const (
 func (s *Service) Status(ctx context.Context, req StatusRequest) (Progress, error) {
 	p, err := s.Progress(ctx, req.ImportID)
 	if err != nil || p.Import.State.Final() {
+		s.sweeps.Delete(req.ImportID)
 		return p, err
 	}
 	company := p.Import.Params.CompanyID
@@ -64,10 +65,12 @@ func (s *Service) Status(ctx context.Context, req StatusRequest) (Progress, erro
 	if _, err := s.Throttle.Heal(ctx, company); err != nil {
 		s.Log.WarnContext(ctx, "resuming the company queue", "company", company, "err", err)
 	}
-	if err := s.sweepDownloads(ctx, p.Import); err != nil {
-		s.Log.WarnContext(ctx, "sweeping lost downloads", "import", p.Import.ID, "err", err)
+	if s.sweepDue(p.Import.ID) {
+		if err := s.sweepDownloads(ctx, p.Import); err != nil {
+			s.Log.WarnContext(ctx, "sweeping lost downloads", "import", p.Import.ID, "err", err)
+		}
+		s.sweepOutbox(ctx)
 	}
-	s.sweepOutbox(ctx)
 	return p, nil
 }
 
@@ -96,6 +99,20 @@ func (s *Service) discoveryDone(ctx context.Context, p Progress) error {
 		s.dispatch(ctx, c.got)
 	}
 	return err
+}
+
+// sweepEvery spaces the sweeps of one import: a lost task waits at least
+// staleAfter anyway, and each sweep queries Firestore and Cloud Tasks.
+const sweepEvery = time.Minute
+
+// sweepDue reports whether this instance should sweep an import now.
+func (s *Service) sweepDue(importID string) bool {
+	now := s.Now()
+	if last, ok := s.sweeps.Load(importID); ok && now.Sub(last.(time.Time)) < sweepEvery {
+		return false
+	}
+	s.sweeps.Store(importID, now)
+	return true
 }
 
 // sweepDownloads re-enqueues invoices that wait with no task left to carry

@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/hoadon/hoadon/shared/blob"
@@ -75,7 +76,8 @@ type HTTPDoer interface {
 // Service runs the pipeline's activities.
 type Service struct {
 	Deps
-	burst burst
+	burst  burst
+	sweeps sync.Map // import id → time of this instance's last sweep
 }
 
 // New returns a Service; missing optional dependencies get defaults.

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"cloud.google.com/go/firestore"
-	"google.golang.org/api/iterator"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
@@ -69,19 +68,22 @@ func (d deltas) write(tx *firestore.Transaction) error {
 	return nil
 }
 
-// Counts sums the counter shards of an import: one small query, no matter
-// how many invoices the import has.
+// Counts sums the counter shards of an import: one batched read of the
+// shards by key (their names are deterministic), whatever the import's size
+// and whatever else the database holds.
 func (s *Store) Counts(ctx context.Context, importID string) (hoadon.Counts, error) {
-	it := s.importRef(importID).Collection(colShards).Documents(ctx)
-	defer it.Stop()
+	refs := make([]*firestore.DocumentRef, s.shards)
+	for i := range refs {
+		refs[i] = s.shardRefN(importID, i)
+	}
+	snaps, err := s.fs.GetAll(ctx, refs)
+	if err != nil {
+		return hoadon.Counts{}, classify("Counts", err)
+	}
 	c := hoadon.NewCounts()
-	for {
-		snap, err := it.Next()
-		if err == iterator.Done {
-			return c, nil
-		}
-		if err != nil {
-			return hoadon.Counts{}, classify("Counts", err)
+	for _, snap := range snaps {
+		if !snap.Exists() {
+			continue
 		}
 		var d shardDoc
 		if err := snap.DataTo(&d); err != nil {
@@ -93,4 +95,5 @@ func (s *Store) Counts(ctx context.Context, importID string) (hoadon.Counts, err
 			}
 		}
 	}
+	return c, nil
 }

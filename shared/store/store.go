@@ -87,7 +87,10 @@ func (s *Store) registryRef(company, invoiceID string) *firestore.DocumentRef {
 func (s *Store) shardRef(importID, invoiceID string) *firestore.DocumentRef {
 	h := fnv.New32a()
 	h.Write([]byte(invoiceID))
-	n := int(h.Sum32() % uint32(s.shards))
+	return s.shardRefN(importID, int(h.Sum32()%uint32(s.shards)))
+}
+
+func (s *Store) shardRefN(importID string, n int) *firestore.DocumentRef {
 	return s.importRef(importID).Collection(colShards).Doc(fmt.Sprintf("s%02d", n))
 }
 
