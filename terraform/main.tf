@@ -74,6 +74,7 @@ locals {
     HOADON_SIGNING_KEY_ID        = var.signing_key_id
     HOADON_SIGNING_ALG           = var.signing_alg
     HOADON_COMPANY_CONCURRENCY   = tostring(var.company_concurrency)
+    HOADON_DISCOVERY_CONCURRENCY = tostring(var.discovery_concurrency)
     HOADON_COMPANY_RATE          = tostring(var.company_rate)
     HOADON_COMPANY_MAX_RATE      = tostring(var.company_max_rate)
     HOADON_GEMINI_PROJECT        = var.gemini_enabled ? var.project_id : ""

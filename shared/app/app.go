@@ -137,6 +137,7 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 		Endpoints: importer.Endpoints{Download: cfg.DownloadURL, Deliver: cfg.DeliverURL,
 			BurstDownload: cfg.BurstDownloadURL, BurstThreshold: cfg.BurstThreshold},
 		Subscribers: cfg.Webhooks, Signer: signer, Instance: cfg.Instance, Log: a.Log,
+		DiscoveryConcurrency: cfg.DiscoveryConcurrency,
 	}, nil
 }
 

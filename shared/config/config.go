@@ -46,6 +46,7 @@ var Vars = []Var{
 	{"HOADON_SIGNING_ALG", "ed25519", "signature algorithm: ed25519 or hmac-sha256"},
 	{"HOADON_SIGNING_KEY", "", "signing key (Ed25519 private key PEM/base64, or HMAC secret base64)"},
 	{"HOADON_SIGNING_KEY_FILE", "", "file holding HOADON_SIGNING_KEY"},
+	{"HOADON_DISCOVERY_CONCURRENCY", "2", "windows an import lists at once (as in the workflow): the company queue leaves them their portal slots while discovery runs"},
 	{"HOADON_COMPANY_CONCURRENCY", "4", "parallel downloads per company (the portal account's allowance)"},
 	{"HOADON_COMPANY_RATE", "4", "initial downloads per second per company"},
 	{"HOADON_COMPANY_MAX_RATE", "10", "ceiling of the adaptive rate per company"},
@@ -95,6 +96,7 @@ type Config struct {
 	GeminiProject             string
 	GeminiLocation            string
 	GeminiModel, GeminiURL    string
+	DiscoveryConcurrency      int
 	BurstDownloadURL          string
 	BurstThreshold            int
 	Local                     bool
@@ -148,6 +150,7 @@ func Load(getenv func(string) string) (Config, error) {
 			c.Webhooks = append(c.Webhooks, u)
 		}
 	}
+	c.DiscoveryConcurrency = e.integer("HOADON_DISCOVERY_CONCURRENCY")
 	c.BurstDownloadURL, c.BurstThreshold = e.str("HOADON_BURST_DOWNLOAD_URL"), e.integer("HOADON_BURST_THRESHOLD")
 	c.OIDCIssuer, c.APIAudience = e.str("HOADON_OIDC_ISSUER"), e.str("HOADON_API_AUDIENCE")
 	c.InternalPrincipals, c.APIPrincipals = list(e.str("HOADON_INTERNAL_PRINCIPALS")), list(e.str("HOADON_API_PRINCIPALS"))

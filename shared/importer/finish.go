@@ -148,12 +148,13 @@ func (s *Service) end(ctx context.Context, importID string, state hoadon.ImportS
 		}
 		return []events.Data{events.ImportFailed{ImportID: imp.ID, CompanyMST: imp.Params.CompanyID, Code: code, Reason: reason, Counts: ec}}, nil
 	})
-	_, changed, err := s.Store.Finish(ctx, importID, state, reason, c.fn)
+	imp, changed, err := s.Store.Finish(ctx, importID, state, reason, c.fn)
 	if err != nil {
 		return Progress{}, err
 	}
 	if changed {
 		s.dispatch(ctx, c.got)
+		s.setSlots(ctx, imp.Params.CompanyID, false) // a failure during discovery must not leave the queue narrowed
 		s.Log.InfoContext(ctx, fmt.Sprintf("import %s", state), "import", importID, "reason", reason)
 	}
 	return s.Progress(ctx, importID)

@@ -32,6 +32,7 @@ func (s *Service) Login(ctx context.Context, importID string) (LoginResult, erro
 	if err != nil {
 		return LoginResult{}, err
 	}
+	s.setSlots(ctx, imp.Params.CompanyID, true)
 	imp, _, err = s.Store.Update(ctx, importID, func(i *hoadon.Import) bool {
 		if i.State != hoadon.ImportPending {
 			return false

@@ -75,6 +75,7 @@ func (s *Service) Status(ctx context.Context, req StatusRequest) (Progress, erro
 }
 
 func (s *Service) discoveryDone(ctx context.Context, p Progress) error {
+	s.setSlots(ctx, p.Import.Params.CompanyID, false)
 	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
 		d := events.DiscoveryCompleted{ImportID: imp.ID, CompanyMST: imp.Params.CompanyID,
 			Discovered: p.Counts.Total, Skipped: p.Counts.Status[hoadon.StatusSkipped],

@@ -62,6 +62,10 @@ type Deps struct {
 	Signer *httpsig.Signer
 	// HTTP delivers events; it must not follow redirects.
 	HTTP HTTPDoer
+	// DiscoveryConcurrency is how many windows the workflow lists at once
+	// per import; the company queue leaves them their portal slots while
+	// discovery runs.
+	DiscoveryConcurrency int
 	// Instance names this process in login leases.
 	Instance string
 	Log      *slog.Logger

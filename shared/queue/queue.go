@@ -231,3 +231,12 @@ func (q *Queues) TaskExists(ctx context.Context, queue, id string) (bool, error)
 	}
 	return false, classify("get task "+id, err)
 }
+
+// SetConcurrency changes how many tasks of a queue run at once.
+func (q *Queues) SetConcurrency(ctx context.Context, queue string, n int) error {
+	_, err := q.c.UpdateQueue(ctx, &cloudtaskspb.UpdateQueueRequest{
+		Queue:      &cloudtaskspb.Queue{Name: queue, RateLimits: &cloudtaskspb.RateLimits{MaxConcurrentDispatches: int32(n)}},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"rate_limits.max_concurrent_dispatches"}},
+	})
+	return classify("set concurrency of "+queue, err)
+}
