@@ -110,11 +110,7 @@ func listImports(ctx context.Context, c *client.Client, company string, limit in
 func runEvents(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("events", stderr)
 	api := addAPIFlags(fs)
-	id, err := oneID(fs, args)
-	if err != nil {
-		return err
-	}
-	c, err := api.client()
+	c, id, err := idClient(fs, api, args)
 	if err != nil {
 		return err
 	}

@@ -86,6 +86,16 @@ func oneID(fs *flag.FlagSet, args []string) (string, error) {
 	return pos[0], nil
 }
 
+// idClient parses a one-ID command's arguments and builds its API client.
+func idClient(fs *flag.FlagSet, api *apiFlags, args []string) (*client.Client, string, error) {
+	id, err := oneID(fs, args)
+	if err != nil {
+		return nil, "", err
+	}
+	c, err := api.client()
+	return c, id, err
+}
+
 // explain adds what to do to an unreachable server's error.
 func explain(err error) error {
 	var u *client.UnreachableError
@@ -188,11 +198,7 @@ func startParams(req *client.StartRequest, from, to, flows string) error {
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("status", stderr)
 	api := addAPIFlags(fs)
-	id, err := oneID(fs, args)
-	if err != nil {
-		return err
-	}
-	c, err := api.client()
+	c, id, err := idClient(fs, api, args)
 	if err != nil {
 		return err
 	}
@@ -209,11 +215,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func runCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("cancel", stderr)
 	api := addAPIFlags(fs)
-	id, err := oneID(fs, args)
-	if err != nil {
-		return err
-	}
-	c, err := api.client()
+	c, id, err := idClient(fs, api, args)
 	if err != nil {
 		return err
 	}
