@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"testing"
@@ -42,35 +39,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// request sends a JSON request and decodes the JSON answer.
+// request sends a JSON request with the harness's API key and decodes the
+// JSON answer.
 func request(t *testing.T, method, path string, body any, hdr ...string) (int, map[string]any) {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = bytes.NewReader([]byte(b))
-	default:
-		raw, _ := json.Marshal(b)
-		rd = bytes.NewReader(raw)
-	}
-	req, _ := http.NewRequest(method, h.URL+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-API-Key", h.Env["HOADON_API_KEY"])
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, &out); err != nil {
-		out = map[string]any{"raw": string(raw)}
-	}
-	return resp.StatusCode, out
+	code, out, _ := h.Call(t, method, path, body, hdr...)
+	return code, out
 }
 
 func startBody(mst, password string) map[string]any {

@@ -4,11 +4,8 @@
 package schedtest_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"testing"
@@ -48,37 +45,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// call sends a request with a JSON (or raw string) body and the harness's
-// API key (extra headers as name, value pairs replace it) and returns the
-// status, the decoded answer and the raw body.
+// call sends a request through the harness (JSON or raw string body, its
+// API key; extra headers as name, value pairs replace it).
 func call(t *testing.T, method, path string, body any, hdr ...string) (int, map[string]any, string) {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = bytes.NewReader([]byte(b))
-	default:
-		raw, _ := json.Marshal(b)
-		rd = bytes.NewReader(raw)
-	}
-	req, _ := http.NewRequest(method, h.URL+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-API-Key", h.Env["HOADON_API_KEY"])
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if err := json.Unmarshal(raw, &out); err != nil {
-		out = map[string]any{"raw": string(raw)}
-	}
-	return resp.StatusCode, out, string(raw)
+	return h.Call(t, method, path, body, hdr...)
 }
 
 // tasks returns the imports of a company.
