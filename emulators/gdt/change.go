@@ -264,4 +264,6 @@ func vnDay(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, vn)
 }
 
-func inDataRange(d time.Time) bool { return !d.Before(firstMonth) && !d.After(lastMonth.AddDate(0, 1, -1)) }
+func inDataRange(d time.Time) bool {
+	return !d.Before(firstMonth) && !d.After(lastMonth.AddDate(0, 1, -1))
+}
