@@ -33,23 +33,32 @@ var (
 	labelUnverified = text{"Chưa rõ", "Unknown"}
 )
 
+// noteRow is the summary's row saying what the totals leave out (A6:E6).
+const noteRow = 6
+
 // writeSummary writes the summary sheet from the accumulated figures.
 func (w *Workbook) writeSummary() error {
 	sw, err := w.f.NewStreamWriter(w.l.s(sheetSummary))
 	if err != nil {
 		return err
 	}
-	for i, width := range []float64{40, 14, 20, 18, 20, 22} {
+	for i, width := range []float64{42, 18, 22, 20, 22} {
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
 		}
 	}
-	rows := w.summaryRows()
-	for i, r := range rows {
+	for i, r := range w.summaryRows() {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(cell, r); err != nil {
+		var opts []excelize.RowOpts
+		if i+1 == noteRow {
+			opts = append(opts, excelize.RowOpts{Height: 48})
+		}
+		if err := sw.SetRow(cell, r, opts...); err != nil {
 			return err
 		}
+	}
+	if err := sw.MergeCell("A6", "E6"); err != nil {
+		return err
 	}
 	return sw.Flush()
 }

@@ -69,6 +69,11 @@ func (w *Workbook) init() error {
 			return err
 		}
 	}
+	for i, name := range []text{sheetSummary, sheetList, sheetLines, sheetErrors} {
+		if err := pageSetup(f, l.s(name), i > 0); err != nil {
+			return err
+		}
+	}
 	var err error
 	if w.st, err = newStyles(f); err != nil {
 		return err
@@ -195,6 +200,21 @@ func (w *Workbook) finish() error {
 	}
 	w.f.SetActiveSheet(0)
 	return nil
+}
+
+// pageSetup prints a sheet landscape, all columns on one page width (A3
+// for the wide data sheets, A4 for the summary). It must run before the
+// sheet's stream starts: the stream writes these properties first.
+func pageSetup(f *excelize.File, sheet string, wide bool) error {
+	size, landscape, one, auto := 9, "landscape", 1, 0
+	if wide {
+		size = 8
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &landscape, FitToWidth: &one, FitToHeight: &auto})
 }
 
 // Close removes the workbook's temporary files.
