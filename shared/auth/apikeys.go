@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -81,7 +82,7 @@ func (k *Keys) Revoke(ctx context.Context, idOrKey string) error {
 		return err
 	}
 	_, err = ref.Update(ctx, []firestore.Update{{Path: "revoked_at", Value: k.now().UTC()}})
-	return classify(err, "revoking the API key")
+	return gcp.Classify("auth: revoking the API key", err)
 }
 
 func (k *Keys) find(ctx context.Context, idOrKey string) (*firestore.DocumentRef, error) {
@@ -98,7 +99,7 @@ func (k *Keys) find(ctx context.Context, idOrKey string) (*firestore.DocumentRef
 		return nil, hoadon.Errorf(hoadon.CodeNotFound, "no API key with id %s", idOrKey)
 	}
 	if err != nil {
-		return nil, classify(err, "finding the API key")
+		return nil, gcp.Classify("auth: finding the API key", err)
 	}
 	return snap.Ref, nil
 }
@@ -107,13 +108,13 @@ func (k *Keys) find(ctx context.Context, idOrKey string) (*firestore.DocumentRef
 func (k *Keys) List(ctx context.Context) ([]APIKey, error) {
 	docs, err := k.fs.Collection("apikeys").OrderBy("created_at", firestore.Desc).Documents(ctx).GetAll()
 	if err != nil {
-		return nil, classify(err, "listing API keys")
+		return nil, gcp.Classify("auth: listing API keys", err)
 	}
 	out := make([]APIKey, 0, len(docs))
 	for _, d := range docs {
 		var a APIKey
 		if err := d.DataTo(&a); err != nil {
-			return nil, classify(err, "reading an API key")
+			return nil, gcp.Classify("auth: reading an API key", err)
 		}
 		out = append(out, a)
 	}
@@ -138,11 +139,11 @@ func (k *Keys) Valid(ctx context.Context, key string) (bool, error) {
 	switch {
 	case status.Code(err) == codes.NotFound:
 	case err != nil:
-		return false, classify(err, "checking the API key")
+		return false, gcp.Classify("auth: checking the API key", err)
 	default:
 		var a APIKey
 		if err := snap.DataTo(&a); err != nil {
-			return false, classify(err, "reading the API key")
+			return false, gcp.Classify("auth: reading the API key", err)
 		}
 		ok = a.RevokedAt.IsZero()
 	}
@@ -150,14 +151,4 @@ func (k *Keys) Valid(ctx context.Context, key string) (bool, error) {
 	k.cache[h] = cached{ok: ok, until: now.Add(cacheFor)}
 	k.mu.Unlock()
 	return ok, nil
-}
-
-func classify(err error, msg string) error {
-	if err == nil {
-		return nil
-	}
-	if status.Code(err) == codes.NotFound {
-		return hoadon.Wrap(hoadon.CodeNotFound, err, msg)
-	}
-	return hoadon.Wrap(hoadon.CodeTransient, err, msg)
 }

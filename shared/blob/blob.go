@@ -20,6 +20,7 @@ import (
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/iterator"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -57,18 +58,18 @@ func (s *Store) Put(ctx context.Context, object string, data []byte, contentType
 	w.ChunkSize = 0 // single request: invoice files are small
 	if _, err := w.Write(data); err != nil {
 		w.Close()
-		return "", false, classify("Put "+object, err)
+		return "", false, gcp.Classify("blob.Put "+object, err)
 	}
 	err = w.Close()
 	if err == nil {
 		return sum, false, nil
 	}
 	if !preconditionFailed(err) {
-		return "", false, classify("Put "+object, err)
+		return "", false, gcp.Classify("blob.Put "+object, err)
 	}
 	attrs, err := s.bucket.Object(object).Attrs(ctx)
 	if err != nil {
-		return "", false, classify("Put "+object, err)
+		return "", false, gcp.Classify("blob.Put "+object, err)
 	}
 	if got := attrs.Metadata[metaSHA256]; got != sum {
 		return got, true, hoadon.Errorf(hoadon.CodeConflict, "blob: %s already exists with other content (sha256 %s, new %s)", object, got, sum)
@@ -80,11 +81,11 @@ func (s *Store) Put(ctx context.Context, object string, data []byte, contentType
 func (s *Store) Get(ctx context.Context, object string) ([]byte, error) {
 	r, err := s.bucket.Object(object).NewReader(ctx)
 	if err != nil {
-		return nil, classify("Get "+object, err)
+		return nil, gcp.Classify("blob.Get "+object, err)
 	}
 	defer r.Close()
 	data, err := io.ReadAll(r)
-	return data, classify("Get "+object, err)
+	return data, gcp.Classify("blob.Get "+object, err)
 }
 
 // Writer opens a streaming write-if-absent writer, for large reports such
@@ -105,7 +106,7 @@ func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, classify("List "+prefix, err)
+			return nil, gcp.Classify("blob.List "+prefix, err)
 		}
 		out = append(out, a.Name)
 	}
@@ -128,23 +129,6 @@ func InvoiceObjects(company string, d hoadon.Direction, date hoadon.Date, k hoad
 func preconditionFailed(err error) bool {
 	var ge *googleapi.Error
 	return errors.As(err, &ge) && ge.Code == http.StatusPreconditionFailed
-}
-
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, storage.ErrObjectNotExist) || errors.Is(err, storage.ErrBucketNotExist) {
-		return hoadon.Wrap(hoadon.CodeNotFound, err, "blob."+op)
-	}
-	var ge *googleapi.Error
-	if errors.As(err, &ge) && (ge.Code == http.StatusTooManyRequests || ge.Code >= 500) {
-		return hoadon.Wrap(hoadon.CodeTransient, err, "blob."+op)
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return hoadon.Wrap(hoadon.CodeTransient, err, "blob."+op)
-	}
-	return hoadon.Wrap(hoadon.CodeInternal, err, "blob."+op)
 }
 
 // Exists reports whether err says the object was already there (a

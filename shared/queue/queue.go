@@ -22,7 +22,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/gcp"
 )
 
 // Config sets where queues live and how company queues are created.
@@ -103,7 +103,7 @@ func (q *Queues) ensure(ctx context.Context, name string, rate float64, conc int
 		}
 	}
 	if err != nil {
-		return classify("ensure queue "+name, err)
+		return gcp.Classify("queue: ensure queue "+name, err)
 	}
 	q.known.Store(name, struct{}{})
 	return nil
@@ -163,7 +163,7 @@ func (q *Queues) Enqueue(ctx context.Context, t Task) (created bool, err error) 
 	case codes.AlreadyExists:
 		return false, nil
 	}
-	return false, classify("enqueue "+task.Name, err)
+	return false, gcp.Classify("queue: enqueue "+task.Name, err)
 }
 
 // audience is the URL without its query: what the receiving handler checks.
@@ -180,43 +180,28 @@ func (q *Queues) SetRate(ctx context.Context, queue string, rate float64) error 
 		Queue:      &cloudtaskspb.Queue{Name: queue, RateLimits: &cloudtaskspb.RateLimits{MaxDispatchesPerSecond: rate}},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"rate_limits.max_dispatches_per_second"}},
 	})
-	return classify("set rate of "+queue, err)
+	return gcp.Classify("queue: set rate of "+queue, err)
 }
 
 // Pause stops dispatch from a queue; tasks wait.
 func (q *Queues) Pause(ctx context.Context, queue string) error {
 	_, err := q.c.PauseQueue(ctx, &cloudtaskspb.PauseQueueRequest{Name: queue})
-	return classify("pause "+queue, err)
+	return gcp.Classify("queue: pause "+queue, err)
 }
 
 // Resume restarts dispatch from a paused queue.
 func (q *Queues) Resume(ctx context.Context, queue string) error {
 	_, err := q.c.ResumeQueue(ctx, &cloudtaskspb.ResumeQueueRequest{Name: queue})
-	return classify("resume "+queue, err)
+	return gcp.Classify("queue: resume "+queue, err)
 }
 
 // State returns a queue's state (RUNNING, PAUSED, ...) and current rate.
 func (q *Queues) State(ctx context.Context, queue string) (cloudtaskspb.Queue_State, float64, error) {
 	qu, err := q.c.GetQueue(ctx, &cloudtaskspb.GetQueueRequest{Name: queue})
 	if err != nil {
-		return 0, 0, classify("get "+queue, err)
+		return 0, 0, gcp.Classify("queue: get "+queue, err)
 	}
 	return qu.GetState(), qu.GetRateLimits().GetMaxDispatchesPerSecond(), nil
-}
-
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	switch status.Code(err) {
-	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted, codes.Aborted, codes.Internal:
-		return hoadon.Wrap(hoadon.CodeTransient, err, "queue: "+op)
-	case codes.InvalidArgument:
-		return hoadon.Wrap(hoadon.CodeInvalid, err, "queue: "+op)
-	case codes.NotFound:
-		return hoadon.Wrap(hoadon.CodeNotFound, err, "queue: "+op)
-	}
-	return hoadon.Wrap(hoadon.CodeInternal, err, "queue: "+op)
 }
 
 // TaskExists reports whether a task is still in its queue (pending or
@@ -229,7 +214,7 @@ func (q *Queues) TaskExists(ctx context.Context, queue, id string) (bool, error)
 	case codes.NotFound:
 		return false, nil
 	}
-	return false, classify("get task "+id, err)
+	return false, gcp.Classify("queue: get task "+id, err)
 }
 
 // SetConcurrency changes how many tasks of a queue run at once.
@@ -238,5 +223,5 @@ func (q *Queues) SetConcurrency(ctx context.Context, queue string, n int) error 
 		Queue:      &cloudtaskspb.Queue{Name: queue, RateLimits: &cloudtaskspb.RateLimits{MaxConcurrentDispatches: int32(n)}},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"rate_limits.max_concurrent_dispatches"}},
 	})
-	return classify("set concurrency of "+queue, err)
+	return gcp.Classify("queue: set concurrency of "+queue, err)
 }

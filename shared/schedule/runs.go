@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -64,7 +65,7 @@ func (s *Store) claim(ctx context.Context, id string, slot Slot, now time.Time) 
 		return run, true, nil
 	}
 	if status.Code(err) != codes.AlreadyExists {
-		return Run{}, false, classify("claim", err)
+		return Run{}, false, gcp.Classify("schedule.claim", err)
 	}
 	var out Run
 	var ok bool
@@ -86,7 +87,7 @@ func (s *Store) claim(ctx context.Context, id string, slot Slot, now time.Time) 
 		out, ok = cur, true
 		return tx.Set(ref, cur)
 	})
-	return out, ok, classify("claim", err)
+	return out, ok, gcp.Classify("schedule.claim", err)
 }
 
 func claimable(r Run, now time.Time) bool {
@@ -102,7 +103,7 @@ func claimable(r Run, now time.Time) bool {
 // settle records how a claimed run ended.
 func (s *Store) settle(ctx context.Context, id string, run Run) error {
 	_, err := s.runRef(id, run.Day).Set(ctx, run)
-	return classify("settle", err)
+	return gcp.Classify("schedule.settle", err)
 }
 
 // Runs returns a schedule's newest run records, newest day first.
@@ -116,11 +117,11 @@ func (s *Store) Runs(ctx context.Context, id string, limit int) ([]Run, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, classify("Runs", err)
+			return nil, gcp.Classify("schedule.Runs", err)
 		}
 		var r Run
 		if err := snap.DataTo(&r); err != nil {
-			return nil, classify("Runs", err)
+			return nil, gcp.Classify("schedule.Runs", err)
 		}
 		out = append(out, r)
 	}
@@ -139,11 +140,11 @@ func (s *Store) settledDays(ctx context.Context, id, since string) (map[string]b
 			return out, nil
 		}
 		if err != nil {
-			return out, classify("settledDays", err)
+			return out, gcp.Classify("schedule.settledDays", err)
 		}
 		var r Run
 		if err := snap.DataTo(&r); err != nil {
-			return out, classify("settledDays", err)
+			return out, gcp.Classify("schedule.settledDays", err)
 		}
 		if r.State == RunStarted || r.State == RunFailed {
 			out[r.Day] = true

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -39,7 +40,7 @@ func (s *Store) Create(ctx context.Context, sc Schedule) error {
 	if status.Code(err) == codes.AlreadyExists {
 		return hoadon.Errorf(hoadon.CodeConflict, "schedule %q already exists; delete it first to replace it", sc.ID)
 	}
-	return classify("Create", err)
+	return gcp.Classify("schedule.Create", err)
 }
 
 // Get returns one schedule; CodeNotFound if there is none.
@@ -49,11 +50,11 @@ func (s *Store) Get(ctx context.Context, id string) (Schedule, error) {
 		return Schedule{}, hoadon.Errorf(hoadon.CodeNotFound, "no schedule %q", id)
 	}
 	if err != nil {
-		return Schedule{}, classify("Get", err)
+		return Schedule{}, gcp.Classify("schedule.Get", err)
 	}
 	var sc Schedule
 	if err := snap.DataTo(&sc); err != nil {
-		return Schedule{}, classify("Get", err)
+		return Schedule{}, gcp.Classify("schedule.Get", err)
 	}
 	return sc, nil
 }
@@ -69,11 +70,11 @@ func (s *Store) List(ctx context.Context) ([]Schedule, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, classify("List", err)
+			return nil, gcp.Classify("schedule.List", err)
 		}
 		var sc Schedule
 		if err := snap.DataTo(&sc); err != nil {
-			return nil, classify("List", err)
+			return nil, gcp.Classify("schedule.List", err)
 		}
 		out = append(out, sc)
 	}
@@ -86,7 +87,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 		if status.Code(err) == codes.NotFound {
 			return hoadon.Errorf(hoadon.CodeNotFound, "no schedule %q", id)
 		}
-		return classify("Delete", err)
+		return gcp.Classify("schedule.Delete", err)
 	}
 	refs := s.ref(id).Collection(colRuns).DocumentRefs(ctx)
 	bw := s.fs.BulkWriter(ctx)
@@ -97,10 +98,10 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 			return nil
 		}
 		if err != nil {
-			return classify("Delete runs", err)
+			return gcp.Classify("schedule.Delete runs", err)
 		}
 		if _, err := bw.Delete(r); err != nil {
-			return classify("Delete runs", err)
+			return gcp.Classify("schedule.Delete runs", err)
 		}
 	}
 }
@@ -126,7 +127,7 @@ func (s *Store) SetPaused(ctx context.Context, id string, paused bool, note stri
 		out = sc
 		return tx.Set(s.ref(id), sc)
 	})
-	return out, classify("SetPaused", err)
+	return out, gcp.Classify("schedule.SetPaused", err)
 }
 
 func (s *Store) txGet(tx *firestore.Transaction, id string) (Schedule, error) {
@@ -169,7 +170,7 @@ func (s *Store) noteMissed(ctx context.Context, id string, now time.Time) error 
 	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
 		return nil // deleted meanwhile
 	}
-	return classify("noteMissed", err)
+	return gcp.Classify("schedule.noteMissed", err)
 }
 
 // advance records a settled run on its schedule: LastScheduled moves to its
@@ -184,7 +185,7 @@ func (s *Store) advance(ctx context.Context, id string, at time.Time, started bo
 	if status.Code(err) == codes.NotFound {
 		return nil
 	}
-	return classify("advance", err)
+	return gcp.Classify("schedule.advance", err)
 }
 
 // countAction adds one to the schedule's started imports.
@@ -193,28 +194,7 @@ func (s *Store) countAction(ctx context.Context, id string) error {
 	if status.Code(err) == codes.NotFound {
 		return nil
 	}
-	return classify("countAction", err)
-}
-
-// classify turns a Firestore error into the project's taxonomy.
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var he *hoadon.Error
-	if errors.As(err, &he) {
-		return err
-	}
-	switch status.Code(err) {
-	case codes.Aborted, codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted:
-		return hoadon.Wrap(hoadon.CodeTransient, err, "schedule."+op)
-	case codes.Canceled:
-		return hoadon.Wrap(hoadon.CodeCancelled, err, "schedule."+op)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return hoadon.Wrap(hoadon.CodeTransient, err, "schedule."+op)
-	}
-	return hoadon.Wrap(hoadon.CodeInternal, err, "schedule."+op)
+	return gcp.Classify("schedule.countAction", err)
 }
 
 // refusedPassword returns the company's stored sealed password and the
@@ -227,14 +207,14 @@ func (s *Store) refusedPassword(ctx context.Context, company string) (sealed, re
 		return "", "", nil
 	}
 	if err != nil {
-		return "", "", classify("refusedPassword", err)
+		return "", "", gcp.Classify("schedule.refusedPassword", err)
 	}
 	var d struct {
 		Password string `firestore:"password"`
 		Invalid  string `firestore:"invalid"`
 	}
 	if err := snap.DataTo(&d); err != nil || d.Invalid == "" {
-		return "", "", classify("refusedPassword", err)
+		return "", "", gcp.Classify("schedule.refusedPassword", err)
 	}
 	return d.Password, d.Invalid, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/hoadon/hoadon/shared/events"
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/httpsig"
 )
@@ -89,7 +89,7 @@ func (d *FirestoreDeduper) Once(ctx context.Context, id string, fields map[strin
 	if _, err := ref.Get(ctx); err == nil {
 		return true, nil
 	} else if status.Code(err) != codes.NotFound {
-		return false, classify("sink.Deduper", err)
+		return false, gcp.Classify("sink.Deduper", err)
 	}
 	err := d.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		if err := effect(ctx, tx); err != nil {
@@ -144,7 +144,7 @@ func (f *FirestoreReplay) Seen(ctx context.Context, key string, until time.Time)
 	doc := replayDoc{ExpiresAt: until.UTC(), CreatedAt: f.now().UTC()}
 	_, err := ref.Create(ctx, doc)
 	if status.Code(err) != codes.AlreadyExists {
-		return false, classify("sink.Replay", err)
+		return false, gcp.Classify("sink.Replay", err)
 	}
 	seen := true
 	err = f.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
@@ -167,7 +167,7 @@ func (f *FirestoreReplay) Seen(ctx context.Context, key string, until time.Time)
 		return true, nil
 	}
 	if err != nil {
-		return false, classify("sink.Replay", err)
+		return false, gcp.Classify("sink.Replay", err)
 	}
 	return seen, nil
 }
@@ -182,7 +182,7 @@ func createResult(op string, err error) (bool, error) {
 	case status.Code(err) == codes.AlreadyExists:
 		return true, nil
 	}
-	return false, classify(op, err)
+	return false, gcp.Classify(op, err)
 }
 
 // checkDocID refuses ids Firestore cannot use as a document id (a "/" would
@@ -197,26 +197,4 @@ func checkDocID(id string) error {
 		return hoadon.Errorf(hoadon.CodeInvalid, "sink: id %q is reserved by Firestore", id)
 	}
 	return nil
-}
-
-// classify gives a Firestore error its hoadon code once: contention and
-// outages are transient (the sender retries), the rest internal.
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var he *hoadon.Error
-	if errors.As(err, &he) {
-		return err
-	}
-	switch status.Code(err) {
-	case codes.Aborted, codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted:
-		return hoadon.Wrap(hoadon.CodeTransient, err, op)
-	case codes.Canceled:
-		return hoadon.Wrap(hoadon.CodeCancelled, err, op)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return hoadon.Wrap(hoadon.CodeTransient, err, op)
-	}
-	return hoadon.Wrap(hoadon.CodeInternal, err, op)
 }

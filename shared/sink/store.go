@@ -10,6 +10,7 @@ import (
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -121,7 +122,7 @@ func (s *Store) Received(ctx context.Context, importID string) ([]Received, erro
 			break
 		}
 		if err != nil {
-			return nil, classify("sink.Received", err)
+			return nil, gcp.Classify("sink.Received", err)
 		}
 		var d receivedDoc
 		if err := snap.DataTo(&d); err != nil {
@@ -150,7 +151,7 @@ func (s *Store) Count(ctx context.Context, importID string) (int64, error) {
 	}
 	res, err := q.NewAggregationQuery().WithCount("n").Get(ctx)
 	if err != nil {
-		return 0, classify("sink.Count", err)
+		return 0, gcp.Classify("sink.Count", err)
 	}
 	return countValue(res["n"])
 }

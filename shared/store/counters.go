@@ -5,6 +5,7 @@ import (
 
 	"cloud.google.com/go/firestore"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -78,7 +79,7 @@ func (s *Store) Counts(ctx context.Context, importID string) (hoadon.Counts, err
 	}
 	snaps, err := s.fs.GetAll(ctx, refs)
 	if err != nil {
-		return hoadon.Counts{}, classify("Counts", err)
+		return hoadon.Counts{}, gcp.Classify("store.Counts", err)
 	}
 	c := hoadon.NewCounts()
 	for _, snap := range snaps {
@@ -87,7 +88,7 @@ func (s *Store) Counts(ctx context.Context, importID string) (hoadon.Counts, err
 		}
 		var d shardDoc
 		if err := snap.DataTo(&d); err != nil {
-			return hoadon.Counts{}, classify("Counts", err)
+			return hoadon.Counts{}, gcp.Classify("store.Counts", err)
 		}
 		for f, sts := range d.C {
 			for st, n := range sts {

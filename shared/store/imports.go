@@ -8,6 +8,7 @@ import (
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -66,7 +67,7 @@ func (s *Store) CreateImport(ctx context.Context, req CreateRequest) (hoadon.Imp
 		out, created = req.Import, true
 		return s.writeNewImport(tx, req, activeRef, idemRef, fp)
 	})
-	return out, created, classify("CreateImport", err)
+	return out, created, gcp.Classify("store.CreateImport", err)
 }
 
 // existingImport returns the import that a request maps to, if any.
@@ -147,11 +148,11 @@ func (s *Store) writeNewImport(tx *firestore.Transaction, req CreateRequest, act
 func (s *Store) Import(ctx context.Context, id string) (hoadon.Import, error) {
 	snap, err := s.importRef(id).Get(ctx)
 	if err != nil {
-		return hoadon.Import{}, classify("Import", err)
+		return hoadon.Import{}, gcp.Classify("store.Import", err)
 	}
 	var imp hoadon.Import
 	if err := snap.DataTo(&imp); err != nil {
-		return hoadon.Import{}, classify("Import", err)
+		return hoadon.Import{}, gcp.Classify("store.Import", err)
 	}
 	return imp, nil
 }
@@ -172,11 +173,11 @@ func (s *Store) ListImports(ctx context.Context, company string, limit int) ([]h
 			return out, nil
 		}
 		if err != nil {
-			return nil, classify("ListImports", err)
+			return nil, gcp.Classify("store.ListImports", err)
 		}
 		var imp hoadon.Import
 		if err := snap.DataTo(&imp); err != nil {
-			return nil, classify("ListImports", err)
+			return nil, gcp.Classify("store.ListImports", err)
 		}
 		out = append(out, imp)
 	}
@@ -216,7 +217,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*hoadon.Impor
 		}
 		return s.putEvents(tx, id, evs)
 	})
-	return out, changed, classify("Update", err)
+	return out, changed, gcp.Classify("store.Update", err)
 }
 
 // clearActive removes the "running with these parameters" marker of an
@@ -242,7 +243,7 @@ func (s *Store) Finish(ctx context.Context, id string, state hoadon.ImportState,
 func (s *Store) Running(ctx context.Context) ([]string, error) {
 	docs, err := s.fs.Collection(colImports).Where("state", "==", string(hoadon.ImportRunning)).Select().Documents(ctx).GetAll()
 	if err != nil {
-		return nil, classify("Running", err)
+		return nil, gcp.Classify("store.Running", err)
 	}
 	ids := make([]string, len(docs))
 	for i, d := range docs {

@@ -7,6 +7,7 @@ import (
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -45,7 +46,7 @@ func (s *Store) AddDiscovered(ctx context.Context, importID, company string, for
 			return err
 		})
 		if err != nil {
-			return nil, classify("AddDiscovered", err)
+			return nil, gcp.Classify("store.AddDiscovered", err)
 		}
 		pending = append(pending, got...)
 	}
@@ -94,11 +95,11 @@ func (s *Store) addBatch(tx *firestore.Transaction, importID, company string, fo
 func (s *Store) Invoice(ctx context.Context, importID, invoiceID string) (hoadon.Invoice, error) {
 	snap, err := s.invoiceRef(importID, invoiceID).Get(ctx)
 	if err != nil {
-		return hoadon.Invoice{}, classify("Invoice", err)
+		return hoadon.Invoice{}, gcp.Classify("store.Invoice", err)
 	}
 	var inv hoadon.Invoice
 	if err := snap.DataTo(&inv); err != nil {
-		return hoadon.Invoice{}, classify("Invoice", err)
+		return hoadon.Invoice{}, gcp.Classify("store.Invoice", err)
 	}
 	return inv, nil
 }
@@ -134,7 +135,7 @@ func (s *Store) BeginDownload(ctx context.Context, importID, invoiceID string) (
 		}
 		return d.write(tx)
 	})
-	return inv, proceed, classify("BeginDownload", err)
+	return inv, proceed, gcp.Classify("store.BeginDownload", err)
 }
 
 // Outcome is how a download ended.
@@ -168,7 +169,7 @@ func (s *Store) CompleteDownload(ctx context.Context, importID, invoiceID string
 		}
 		return s.complete(tx, ref, &inv, out, events)
 	})
-	return inv, changed, classify("CompleteDownload", err)
+	return inv, changed, gcp.Classify("store.CompleteDownload", err)
 }
 
 func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, inv *hoadon.Invoice, out Outcome, events func(hoadon.Invoice) ([]OutboxEvent, error)) error {
@@ -212,11 +213,11 @@ func (s *Store) Invoices(ctx context.Context, importID string, only hoadon.Invoi
 			return nil
 		}
 		if err != nil {
-			return classify("Invoices", err)
+			return gcp.Classify("store.Invoices", err)
 		}
 		var inv hoadon.Invoice
 		if err := snap.DataTo(&inv); err != nil {
-			return classify("Invoices", err)
+			return gcp.Classify("store.Invoices", err)
 		}
 		if err := fn(inv); err != nil {
 			return err
@@ -239,12 +240,12 @@ func (s *Store) Stale(ctx context.Context, importID string, olderThan time.Time,
 			}
 			if err != nil {
 				it.Stop()
-				return nil, classify("Stale", err)
+				return nil, gcp.Classify("store.Stale", err)
 			}
 			var inv hoadon.Invoice
 			if err := snap.DataTo(&inv); err != nil {
 				it.Stop()
-				return nil, classify("Stale", err)
+				return nil, gcp.Classify("store.Stale", err)
 			}
 			out = append(out, inv)
 		}
@@ -262,5 +263,5 @@ func (s *Store) Registered(ctx context.Context, company, invoiceID string) (bool
 	if notFound(err) {
 		return false, nil
 	}
-	return err == nil, classify("Registered", err)
+	return err == nil, gcp.Classify("store.Registered", err)
 }

@@ -6,6 +6,8 @@ import (
 
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
+
+	"github.com/hoadon/hoadon/shared/gcp"
 )
 
 // OutboxEvent is an event to deliver, written in the same transaction as the
@@ -42,11 +44,11 @@ func (s *Store) putEvents(tx *firestore.Transaction, importID string, evs []Outb
 func (s *Store) Event(ctx context.Context, id string) (OutboxEvent, map[string]time.Time, error) {
 	snap, err := s.fs.Collection(colOutbox).Doc(id).Get(ctx)
 	if err != nil {
-		return OutboxEvent{}, nil, classify("Event", err)
+		return OutboxEvent{}, nil, gcp.Classify("store.Event", err)
 	}
 	var d outboxDoc
 	if err := snap.DataTo(&d); err != nil {
-		return OutboxEvent{}, nil, classify("Event", err)
+		return OutboxEvent{}, nil, gcp.Classify("store.Event", err)
 	}
 	return d.OutboxEvent, d.Delivered, nil
 }
@@ -78,7 +80,7 @@ func (s *Store) MarkDelivered(ctx context.Context, id, subscriber string, subscr
 		}
 		return tx.Update(ref, []firestore.Update{{Path: "delivered", Value: d.Delivered}, {Path: "done", Value: done}})
 	})
-	return classify("MarkDelivered", err)
+	return gcp.Classify("store.MarkDelivered", err)
 }
 
 // PendingEvents lists up to limit undelivered events created before
@@ -88,14 +90,14 @@ func (s *Store) PendingEvents(ctx context.Context, olderThan time.Time, limit in
 	q := s.fs.Collection(colOutbox).Where("done", "==", false).Where("created_at", "<", olderThan).
 		OrderBy("created_at", firestore.Asc).Limit(limit)
 	evs, err := readEvents(q.Documents(ctx))
-	return evs, classify("PendingEvents", err)
+	return evs, gcp.Classify("store.PendingEvents", err)
 }
 
 // ImportEvents lists the events of one import in creation order.
 func (s *Store) ImportEvents(ctx context.Context, importID string) ([]OutboxEvent, error) {
 	q := s.fs.Collection(colOutbox).Where("import_id", "==", importID).OrderBy("created_at", firestore.Asc)
 	evs, err := readEvents(q.Documents(ctx))
-	return evs, classify("ImportEvents", err)
+	return evs, gcp.Classify("store.ImportEvents", err)
 }
 
 func readEvents(it *firestore.DocumentIterator) ([]OutboxEvent, error) {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"cloud.google.com/go/firestore"
+
+	"github.com/hoadon/hoadon/shared/gcp"
 )
 
 // RateState is a company's adaptive download rate and circuit-breaker state,
@@ -41,5 +43,5 @@ func (s *Store) UpdateRate(ctx context.Context, company string, change func(*Rat
 		st.UpdatedAt = s.now()
 		return tx.Set(ref, st)
 	})
-	return st, changed, classify("UpdateRate", err)
+	return st, changed, gcp.Classify("store.UpdateRate", err)
 }

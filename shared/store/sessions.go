@@ -6,6 +6,7 @@ import (
 
 	"cloud.google.com/go/firestore"
 
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
@@ -15,11 +16,11 @@ import (
 func (s *Store) Credentials(ctx context.Context, company string) (username, sealedPassword string, err error) {
 	snap, err := s.fs.Collection(colCredentials).Doc(company).Get(ctx)
 	if err != nil {
-		return "", "", classify("Credentials", err)
+		return "", "", gcp.Classify("store.Credentials", err)
 	}
 	var d credentialDoc
 	if err := snap.DataTo(&d); err != nil {
-		return "", "", classify("Credentials", err)
+		return "", "", gcp.Classify("store.Credentials", err)
 	}
 	if d.Invalid != "" {
 		return "", "", hoadon.Errorf(hoadon.CodeBadCredentials, "the portal refused this company's password earlier (%s); start an import with the right password", d.Invalid)
@@ -30,7 +31,7 @@ func (s *Store) Credentials(ctx context.Context, company string) (username, seal
 // MarkCredentialsInvalid records that the portal refused the stored password.
 func (s *Store) MarkCredentialsInvalid(ctx context.Context, company, reason string) error {
 	_, err := s.fs.Collection(colCredentials).Doc(company).Update(ctx, []firestore.Update{{Path: "invalid", Value: reason}})
-	return classify("MarkCredentialsInvalid", err)
+	return gcp.Classify("store.MarkCredentialsInvalid", err)
 }
 
 // Session is a company's shared portal session: one login serves every
@@ -63,10 +64,10 @@ func (s *Store) Session(ctx context.Context, company string) (Session, error) {
 		return Session{}, nil
 	}
 	if err != nil {
-		return Session{}, classify("Session", err)
+		return Session{}, gcp.Classify("store.Session", err)
 	}
 	var ss Session
-	return ss, classify("Session", snap.DataTo(&ss))
+	return ss, gcp.Classify("store.Session", snap.DataTo(&ss))
 }
 
 // AcquireLogin makes logins single-flight per company. It returns acquired
@@ -100,7 +101,7 @@ func (s *Store) AcquireLogin(ctx context.Context, company, holder string, staleG
 		ss.FailCode, ss.FailMessage = "", ""
 		return tx.Set(ref, ss)
 	})
-	return ss, acquired, classify("AcquireLogin", err)
+	return ss, acquired, gcp.Classify("store.AcquireLogin", err)
 }
 
 // SaveSession stores the token of a successful login by the lease holder and
@@ -123,7 +124,7 @@ func (s *Store) SaveSession(ctx context.Context, company, holder, sealedToken st
 		ss.LeaseHolder, ss.LeaseUntil = "", time.Time{}
 		return tx.Set(ref, ss)
 	})
-	return ss, classify("SaveSession", err)
+	return ss, gcp.Classify("store.SaveSession", err)
 }
 
 // ReleaseLogin gives the lease back after a failed login. A non-empty
@@ -147,7 +148,7 @@ func (s *Store) ReleaseLogin(ctx context.Context, company, holder string, failCo
 		ss.FailCode, ss.FailMessage = string(failCode), failMessage
 		return tx.Set(ref, ss)
 	})
-	return classify("ReleaseLogin", err)
+	return gcp.Classify("store.ReleaseLogin", err)
 }
 
 // InvalidateSession drops a token the portal rejected, unless a newer login
@@ -172,5 +173,5 @@ func (s *Store) InvalidateSession(ctx context.Context, company string, generatio
 		ss.SealedToken, ss.ExpiresAt = "", time.Time{}
 		return tx.Set(ref, ss)
 	})
-	return classify("InvalidateSession", err)
+	return gcp.Classify("store.InvalidateSession", err)
 }

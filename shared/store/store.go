@@ -12,8 +12,6 @@
 package store
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -21,8 +19,6 @@ import (
 	"cloud.google.com/go/firestore"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-
-	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 // Collection names.
@@ -96,27 +92,3 @@ func (s *Store) shardRefN(importID string, n int) *firestore.DocumentRef {
 
 // notFound reports whether err is Firestore's NotFound.
 func notFound(err error) bool { return status.Code(err) == codes.NotFound }
-
-// classify turns a Firestore error into the project's taxonomy: contention
-// and unavailability are transient, everything else internal.
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var he *hoadon.Error
-	if errors.As(err, &he) {
-		return err
-	}
-	switch status.Code(err) {
-	case codes.Aborted, codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted:
-		return hoadon.Wrap(hoadon.CodeTransient, err, "store."+op)
-	case codes.Canceled:
-		return hoadon.Wrap(hoadon.CodeCancelled, err, "store."+op)
-	case codes.NotFound:
-		return hoadon.Wrap(hoadon.CodeNotFound, err, "store."+op)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return hoadon.Wrap(hoadon.CodeTransient, err, "store."+op)
-	}
-	return hoadon.Wrap(hoadon.CodeInternal, err, "store."+op)
-}

@@ -14,7 +14,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/gcp"
 )
 
 // Runner starts executions of one workflow.
@@ -44,7 +44,7 @@ func (r *Runner) Start(ctx context.Context, importID string) (string, error) {
 		Execution: &executionspb.Execution{Argument: string(arg)},
 	})
 	if err != nil {
-		return "", classify("start", err)
+		return "", gcp.Classify("workflow.start", err)
 	}
 	return ex.GetName(), nil
 }
@@ -55,26 +55,14 @@ func (r *Runner) Cancel(ctx context.Context, execution string) error {
 	if status.Code(err) == codes.FailedPrecondition || status.Code(err) == codes.NotFound {
 		return nil
 	}
-	return classify("cancel", err)
+	return gcp.Classify("workflow.cancel", err)
 }
 
 // State reports an execution's state and, when it failed, its error payload.
 func (r *Runner) State(ctx context.Context, execution string) (string, string, error) {
 	ex, err := r.c.GetExecution(ctx, &executionspb.GetExecutionRequest{Name: execution})
 	if err != nil {
-		return "", "", classify("get", err)
+		return "", "", gcp.Classify("workflow.get", err)
 	}
 	return ex.GetState().String(), ex.GetError().GetPayload(), nil
-}
-
-func classify(op string, err error) error {
-	switch status.Code(err) {
-	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted, codes.Aborted:
-		return hoadon.Wrap(hoadon.CodeTransient, err, "workflow."+op)
-	case codes.NotFound:
-		return hoadon.Wrap(hoadon.CodeNotFound, err, "workflow."+op)
-	case codes.InvalidArgument:
-		return hoadon.Wrap(hoadon.CodeInvalid, err, "workflow."+op)
-	}
-	return hoadon.Wrap(hoadon.CodeInternal, err, "workflow."+op)
 }
