@@ -45,13 +45,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The encryption key and the demo password stay with the data they protect.
-[ -s "$dir/key" ] || (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/key")
+# The demo password stays with the data (the encryption key too: --key-file).
 pwfile=${HOADON_RUN_PASSWORD_FILE:-$dir/demo.password}
 [ -n "${HOADON_RUN_PASSWORD_FILE:-}" ] || (umask 077 && printf 'Demo@2026' > "$pwfile")
 
 rm -f "$dir/env"
-ls_args=(--data-dir "$dir/data" --env-file "$dir/env" --functions-url "$api" --quiet
+ls_args=(--data-dir "$dir/data" --key-file "$dir/key" --env-file "$dir/env" --functions-url "$api" --quiet
          --wf-env HOADON_POLL_MAX_SECONDS=2)
 [ -z "${HOADON_RUN_GDT_URL:-}" ] || ls_args+=(--gdt-url "$HOADON_RUN_GDT_URL")
 say "starting the emulators (log: $dir/localstack.log)"
@@ -64,14 +63,9 @@ for _ in $(seq 1 240); do
 done
 [ -s "$dir/env" ] || { say "localstack did not come up in 2 minutes"; exit 1; }
 
-set -a
-. "$dir/env"
-HOADON_FUNCTIONS_URL=$api HOADON_API_URL=$api HOADON_LOCAL=true HOADON_ENCRYPTION_KEY_FILE=$dir/key
-# Authentication as in production: tasks carry OIDC tokens of this account,
-# and only it and the Workflows emulator's account may call internal functions.
-HOADON_TASKS_SERVICE_ACCOUNT=tasks@$HOADON_PROJECT.iam.gserviceaccount.com
-HOADON_INTERNAL_PRINCIPALS=workflows@$HOADON_PROJECT.iam.gserviceaccount.com,$HOADON_TASKS_SERVICE_ACCOUNT
-set +a
+# Everything the server needs (addresses, port, key file, internal principals:
+# authentication as in production) is in the env file.
+set -a; . "$dir/env"; set +a
 if [ ! -s "$dir/apikey" ]; then
   (umask 077 && bin/hoadon apikey create --name "make run" > "$dir/apikey.new" 2>/dev/null) &&
     mv "$dir/apikey.new" "$dir/apikey"
@@ -80,7 +74,7 @@ HOADON_API_KEY=$(cat "$dir/apikey")
 export HOADON_API_KEY
 
 say "starting the server on $api (log: $dir/server.log)"
-PORT=$port LOCAL_ONLY=true bin/server > "$dir/server.log" 2>&1 &
+bin/server > "$dir/server.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break

@@ -29,8 +29,8 @@ func printStatus(w io.Writer, st client.Status) error {
 	fmt.Fprintf(tw, "period:\t%s .. %s\n", st.From, st.To)
 	fmt.Fprintf(tw, "flows:\t%s\n", flowNames(st.Flows))
 	fmt.Fprintf(tw, "state:\t%s (phase %s)\n", st.Status, st.Phase)
-	if st.Error != "" {
-		fmt.Fprintf(tw, "error:\t%s\n", st.Error)
+	if st.ErrorText() != "" {
+		fmt.Fprintf(tw, "error:\t%s\n", st.ErrorText())
 	}
 	fmt.Fprintf(tw, "invoices:\t%d discovered, %d pending: %s\n", st.Total, st.Pending, countsText(st.Counts))
 	fmt.Fprintf(tw, "timings:\t%s\n", timings(st))

@@ -52,8 +52,8 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, finalLine(st))
 	}
 	if st.Status != hoadon.ImportCompleted {
-		if st.Error != "" {
-			return fmt.Errorf("import %s %s: %s", id, st.Status, st.Error)
+		if st.ErrorText() != "" {
+			return fmt.Errorf("import %s %s: %s", id, st.Status, st.ErrorText())
 		}
 		return fmt.Errorf("import %s %s", id, st.Status)
 	}

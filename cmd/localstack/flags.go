@@ -15,6 +15,7 @@ import (
 type options struct {
 	cfg          localstack.Config
 	envFile      string
+	keyFile      string
 	quiet        bool
 	firestoreLog bool
 	// functionsURL and schedtickEvery drive the local Cloud Scheduler
@@ -53,6 +54,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.envFile, "env-file", "", "also write the environment to this file (removed again on exit)")
+	fs.StringVar(&o.keyFile, "key-file", "", "with --functions-url: the server's local encryption key file, created if missing "+
+		"(default DATA_DIR/key, else a temporary file removed on exit)")
 	fs.BoolVar(&o.quiet, "quiet", false, "discard the Workflows and Cloud Tasks emulators' logs")
 	fs.BoolVar(&o.firestoreLog, "firestore-log", false, "copy the Firestore emulator's JVM log to stderr")
 	fs.StringVar(&o.cfg.GDTURL, "gdt-url", "", "use this portal base URL (with /api) instead of starting the simulator")

@@ -5,6 +5,15 @@
 //
 //	go run ./cmd/localstack --env-file .localstack.env
 //
+// With --functions-url the environment is complete for cmd/server: the functions URL (and the
+// port and LOCAL_ONLY of a loopback one), a local encryption key file (--key-file), and the
+// internal principals (the Workflows emulator's and the Cloud Tasks' service accounts), so
+//
+//	go run ./cmd/localstack --functions-url http://127.0.0.1:8080 --env-file local.env &
+//	set -a; . local.env; set +a; bin/server
+//
+// serves the functions against the stack.
+//
 // With --functions-url it also plays Cloud Scheduler: every --schedtick-every (default 1m,
 // 0 = off) it POSTs {} to {functions-url}/schedtick with an ID token of the emulators' OIDC
 // issuer for --schedtick-account (default: the Workflows emulator's account, which the server
@@ -24,6 +33,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -74,13 +84,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			err = cerr
 		}
 	}()
+	var server map[string]string
+	if o.functionsURL != "" {
+		key, temp, err := keyPath(o)
+		if err != nil {
+			return err
+		}
+		if temp {
+			defer os.RemoveAll(filepath.Dir(key))
+		}
+		server = serverEnv(st, o.functionsURL, key)
+	}
+	lines := envLines(st, server)
 	if o.envFile != "" {
-		if err := st.WriteEnvFile(o.envFile); err != nil {
+		if err := localstack.WriteEnvLines(o.envFile, lines); err != nil {
 			return err
 		}
 		defer os.Remove(o.envFile) // a stale file would point at dead ports
 	}
-	fmt.Fprintln(stdout, strings.Join(st.EnvLines(), "\n"))
+	fmt.Fprintln(stdout, strings.Join(lines, "\n"))
 	describe(stderr, st, time.Since(t0), o.envFile)
 	if tick := newSchedTick(o.functionsURL, o.schedtickEvery, schedtickToken(st, o.schedtickAccount), stderr); tick != nil {
 		done := make(chan struct{})

@@ -77,7 +77,7 @@ func TestSIGTERMStopsEverything(t *testing.T) {
 	envFile := filepath.Join(t.TempDir(), "local.env")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMain$", "-test.count=1")
 	cmd.Env = append(os.Environ(), helperEnv+"="+strings.Join(
-		[]string{"--workflows-dir", wfDir, "--env-file", envFile, "--quiet"}, "\x1f"))
+		[]string{"--workflows-dir", wfDir, "--env-file", envFile, "--quiet", "--functions-url", "http://127.0.0.1:18555"}, "\x1f"))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +94,7 @@ func TestSIGTERMStopsEverything(t *testing.T) {
 	if raw, err := os.ReadFile(envFile); err != nil || strings.Count(string(raw), "\n") != len(env) {
 		t.Fatalf("env file: %v\n%s", err, raw)
 	}
+	keyFile := checkServerEnv(t, env)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -106,10 +107,15 @@ func TestSIGTERMStopsEverything(t *testing.T) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("localstack still running 30s after SIGTERM; stderr:\n%s", stderr.String())
 	}
-	if _, err := os.Stat(envFile); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("env file left behind: %v", err)
+	for _, f := range []string{envFile, keyFile} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left behind: %v", f, err)
+		}
 	}
 	for k, v := range env {
+		if k == "PORT" || strings.HasPrefix(v, "http://127.0.0.1:18555") {
+			continue // the server's, not the stack's
+		}
 		host := v
 		if u, err := url.Parse(v); err == nil && u.Host != "" {
 			host = u.Host
@@ -126,7 +132,40 @@ func TestSIGTERMStopsEverything(t *testing.T) {
 	}
 }
 
-// readEnv reads KEY=VALUE lines from the child's stdout until the ten variables are there.
+// checkServerEnv checks the settings --functions-url adds for cmd/server and returns the
+// key file.
+func checkServerEnv(t *testing.T, env map[string]string) string {
+	t.Helper()
+	want := map[string]string{"HOADON_FUNCTIONS_URL": "http://127.0.0.1:18555", "HOADON_API_URL": "http://127.0.0.1:18555",
+		"PORT": "18555", "LOCAL_ONLY": "true", "HOADON_LOCAL": "true",
+		"HOADON_TASKS_SERVICE_ACCOUNT": "tasks@local-project.iam.gserviceaccount.com",
+		"HOADON_INTERNAL_PRINCIPALS":   "workflows@local-project.iam.gserviceaccount.com,tasks@local-project.iam.gserviceaccount.com"}
+	for k, v := range want {
+		if env[k] != v {
+			t.Errorf("%s = %q, want %q", k, env[k], v)
+		}
+	}
+	keyFile := env["HOADON_ENCRYPTION_KEY_FILE"]
+	fi, err := os.Stat(keyFile)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file %q: %v, mode %v; want a 0600 file", keyFile, err, fi)
+	}
+	if key, _ := os.ReadFile(keyFile); len(key) != 64 || strings.Contains(strings.Join(mapValues(env), " "), string(key)) {
+		t.Errorf("key file holds %d characters (want 64 hex) or its key is in the environment", len(key))
+	}
+	return keyFile
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// readEnv reads KEY=VALUE lines from the child's stdout until the last one
+// (STORAGE_EMULATOR_HOST in sorted order) is there.
 func readEnv(t *testing.T, stdout io.Reader, cmd *exec.Cmd) map[string]string {
 	t.Helper()
 	lines := make(chan string)
@@ -146,7 +185,7 @@ func readEnv(t *testing.T, stdout io.Reader, cmd *exec.Cmd) map[string]string {
 		select {
 		case l, ok := <-lines:
 			if !ok {
-				if len(env) != 10 {
+				if len(env) != 18 {
 					_ = cmd.Process.Kill()
 					t.Fatalf("localstack printed %d variables before closing stdout: %v", len(env), env)
 				}

@@ -57,8 +57,12 @@ func (s *Stack) EnvLines() []string {
 
 // WriteEnvFile writes EnvLines to path, replacing it atomically so a reader (make, a shell
 // sourcing it) never sees half a file.
-func (s *Stack) WriteEnvFile(path string) error {
-	body := strings.Join(s.EnvLines(), "\n") + "\n"
+func (s *Stack) WriteEnvFile(path string) error { return WriteEnvLines(path, s.EnvLines()) }
+
+// WriteEnvLines writes KEY=VALUE lines to path the same way, for callers that add their own
+// settings to the stack's.
+func WriteEnvLines(path string, lines []string) error {
+	body := strings.Join(lines, "\n") + "\n"
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".localstack-env-*")
 	if err != nil {
 		return fmt.Errorf("localstack.WriteEnvFile: %w", err)

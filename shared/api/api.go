@@ -19,12 +19,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/logx"
 	"github.com/hoadon/hoadon/shared/web"
+	"github.com/hoadon/hoadon/shared/wire"
 )
 
 // Server serves the task API.
@@ -49,79 +49,37 @@ func New(svc *importer.Service, log *slog.Logger) *Server {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// StartBody is the origin system's start request.
-type StartBody struct {
-	TaskType   string     `json:"task_type"`
-	TaskParams TaskParams `json:"task_params"`
-}
-
-// TaskParams are an import's parameters as clients send them.
-type TaskParams struct {
-	CompanyID      string        `json:"company_id"`
-	CompanyName    string        `json:"company_name"`
-	Credentials    *Credentials  `json:"credentials"`
-	DateRangeStart string        `json:"date_range_start"`
-	DateRangeEnd   string        `json:"date_range_end"`
-	Flows          []hoadon.Flow `json:"flows"`
-	Force          bool          `json:"force"`
-	// Accepted for compatibility with the origin system and ignored: this
-	// system always discovers through the portal's JSON API.
-	DiscoveryMethod string `json:"discovery_method"`
-	ExcelFallback   *bool  `json:"excel_fallback"`
-	ProcessingMode  string `json:"processing_mode"`
-}
-
-// Credentials is the portal login; the password is sealed at once.
-type Credentials struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
-// StartResponse answers a start.
-type StartResponse struct {
-	TaskID     string             `json:"task_id"`
-	WorkflowID string             `json:"workflow_id"` // the origin's name for the id
-	TaskType   string             `json:"task_type"`
-	Status     hoadon.ImportState `json:"status"`
-	StatusURL  string             `json:"status_url"`
-	Created    bool               `json:"created"`
-	Message    string             `json:"message"`
-}
-
 func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if r.Method != http.MethodPost {
 		web.MethodNotAllowed(w, r, http.MethodPost)
 		return
 	}
-	var body StartBody
+	var body wire.StartBody
 	if err := web.DecodeJSON(r, &body); err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
 	}
-	req, err := startRequest(body, r.Header.Get("Idempotency-Key"))
+	resp, err := s.StartImport(ctx, body, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
 	}
-	ctx = logx.With(ctx, "company", req.Params.CompanyID)
-	imp, created, err := s.svc.Start(ctx, req)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	resp := StartResponse{TaskID: imp.ID, WorkflowID: imp.ID, TaskType: imp.Params.TaskType, Status: imp.State,
-		StatusURL: "/api/tasks/" + imp.ID + "/status", Created: created, Message: "import started"}
+	writeStarted(w, resp)
+}
+
+// writeStarted answers a start: 202 for a new import, 200 for a running one.
+func writeStarted(w http.ResponseWriter, resp wire.StartResponse) {
 	status := http.StatusAccepted
-	if !created {
-		status, resp.Message = http.StatusOK, "an import with these parameters is already running (or this Idempotency-Key was used); returning it"
+	if !resp.Created {
+		status = http.StatusOK
 	}
 	w.Header().Set("Location", resp.StatusURL)
 	web.WriteJSON(w, status, resp)
 }
 
 // startRequest checks the shape the importer does not see.
-func startRequest(b StartBody, idemKey string) (importer.StartRequest, error) {
+func startRequest(b wire.StartBody, idemKey string) (importer.StartRequest, error) {
 	p := b.TaskParams
 	if b.TaskType == "" {
 		return importer.StartRequest{}, hoadon.Errorf(hoadon.CodeInvalid, "task_type is required")
@@ -147,27 +105,19 @@ func startRequest(b StartBody, idemKey string) (importer.StartRequest, error) {
 
 func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 	id, action := r.PathValue("id"), r.PathValue("action")
-	if !validID(id) {
-		web.WriteError(r.Context(), w, s.log, hoadon.Errorf(hoadon.CodeInvalid, "task id %q is not valid", id))
-		return
-	}
 	ctx := logx.With(r.Context(), "import", id)
-	if _, err := s.svc.Store.Import(ctx, id); err != nil {
-		if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
-			err = hoadon.Errorf(hoadon.CodeNotFound, "no import with id %s", id)
-		}
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
 	switch {
 	case action == "status" && r.Method == http.MethodGet:
-		s.status(ctx, w, id)
+		answer(ctx, w, s, func() (wire.Status, error) { return s.ImportStatus(ctx, id) })
 	case action == "cancel" && r.Method == http.MethodPost:
-		s.cancel(ctx, w, id)
+		answer(ctx, w, s, func() (wire.Status, error) { return s.CancelImport(ctx, id) })
 	case action == "invoices" && r.Method == http.MethodGet:
 		s.invoices(ctx, w, id)
 	case action == "events" && r.Method == http.MethodGet:
-		s.events(ctx, w, id)
+		answer(ctx, w, s, func() (wire.EventList, error) {
+			evs, err := s.ImportEvents(ctx, id)
+			return wire.EventList{Events: evs}, err
+		})
 	case action == "status" || action == "invoices" || action == "events":
 		web.MethodNotAllowed(w, r, http.MethodGet)
 	case action == "cancel":
@@ -175,6 +125,16 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.notFound(w, r)
 	}
+}
+
+// answer writes fn's result as JSON, or its error.
+func answer[T any](ctx context.Context, w http.ResponseWriter, s *Server, fn func() (T, error)) {
+	v, err := fn()
+	if err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, v)
 }
 
 // validID accepts the ids this API hands out (UUIDs) and nothing that could
@@ -189,24 +149,6 @@ func validID(id string) bool {
 		}
 	}
 	return true
-}
-
-func (s *Server) status(ctx context.Context, w http.ResponseWriter, id string) {
-	p, err := s.svc.Progress(ctx, id)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, statusOf(p))
-}
-
-func (s *Server) cancel(ctx context.Context, w http.ResponseWriter, id string) {
-	p, err := s.svc.Cancel(ctx, id)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	web.WriteJSON(w, http.StatusOK, statusOf(p))
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
@@ -231,51 +173,23 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	imps, err := s.svc.Store.ListImports(ctx, company, limit)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	out := make([]TaskSummary, 0, len(imps))
-	for _, imp := range imps {
-		out = append(out, TaskSummary{TaskID: imp.ID, TaskType: imp.Params.TaskType, CompanyID: imp.Params.CompanyID,
-			Status: imp.State, From: imp.Params.From, To: imp.Params.To, CreatedAt: imp.CreatedAt, FinishedAt: imp.FinishedAt})
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"tasks": out})
-}
-
-// TaskSummary is one import in a list.
-type TaskSummary struct {
-	TaskID     string             `json:"task_id"`
-	TaskType   string             `json:"task_type"`
-	CompanyID  string             `json:"company_id"`
-	Status     hoadon.ImportState `json:"status"`
-	From       string             `json:"date_range_start"`
-	To         string             `json:"date_range_end"`
-	CreatedAt  time.Time          `json:"created_at"`
-	FinishedAt time.Time          `json:"finished_at,omitzero"`
+	answer(ctx, w, s, func() (wire.TaskList, error) {
+		out, err := s.Imports(ctx, company, limit)
+		return wire.TaskList{Tasks: out}, err
+	})
 }
 
 func (s *Server) invoices(ctx context.Context, w http.ResponseWriter, id string) {
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	enc := json.NewEncoder(w)
-	err := s.svc.Store.Invoices(ctx, id, "", func(inv hoadon.Invoice) error { return enc.Encode(inv) })
-	if err != nil {
-		s.log.ErrorContext(ctx, "listing invoices", "err", err) // headers are sent: the client sees a short stream
-	}
-}
-
-func (s *Server) events(ctx context.Context, w http.ResponseWriter, id string) {
-	evs, err := s.svc.Store.ImportEvents(ctx, id)
-	if err != nil {
+	if err := s.checkImport(ctx, id); err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
 	}
-	out := make([]json.RawMessage, 0, len(evs))
-	for _, e := range evs {
-		out = append(out, e.Data)
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	enc := json.NewEncoder(w)
+	err := s.ImportInvoices(ctx, id, "", func(inv hoadon.Invoice) error { return enc.Encode(inv) })
+	if err != nil {
+		s.log.ErrorContext(ctx, "listing invoices", "err", err) // headers are sent: the client sees a short stream
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"events": out})
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

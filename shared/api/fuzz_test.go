@@ -13,6 +13,7 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/web"
+	"github.com/hoadon/hoadon/shared/wire"
 )
 
 // startSeeds are start bodies worth mutating: valid ones, each way a body
@@ -40,7 +41,7 @@ func FuzzStartBody(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var b api.StartBody
+		var b wire.StartBody
 		if err := web.Unmarshal(body, &b); err != nil {
 			require400(t, err)
 			return

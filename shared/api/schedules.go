@@ -44,22 +44,14 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(ctx, w, s.log, err)
 		return
 	}
-	now := s.svc.Now()
-	sc, password, err := body.Validate(now)
+	v, err := s.CreateSchedule(ctx, body)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
 	}
-	ctx = logx.With(ctx, "schedule", sc.ID, "company", sc.Params.CompanyID)
-	sc.SealedPassword = s.svc.Box.Seal([]byte(password), "credentials/"+sc.Params.CompanyID)
-	if err := s.runner().Store.Create(ctx, sc); err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	s.log.InfoContext(ctx, "schedule created", "hour", sc.Hour, "minute", sc.Minute, "paused", sc.Paused)
-	w.Header().Set("Location", "/api/schedules/"+sc.ID)
+	w.Header().Set("Location", "/api/schedules/"+v.ScheduleID)
 	web.WriteJSON(w, http.StatusCreated, map[string]any{
-		"schedule_id": sc.ID, "status": "created", "schedule": sc.View(now),
+		"schedule_id": v.ScheduleID, "status": "created", "schedule": v,
 		"message": "the schedule imports yesterday (Vietnam time) every day at its hour:minute " + schedule.TimeZone,
 	})
 }
@@ -70,17 +62,10 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) {
 		web.MethodNotAllowed(w, r, http.MethodGet)
 		return
 	}
-	all, err := s.runner().Store.List(ctx)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	now := s.svc.Now()
-	out := make([]schedule.View, 0, len(all))
-	for _, sc := range all {
-		out = append(out, sc.View(now))
-	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"schedules": out})
+	answer(ctx, w, s, func() (map[string]any, error) {
+		out, err := s.Schedules(ctx)
+		return map[string]any{"schedules": out}, err
+	})
 }
 
 // schedule serves GET and DELETE /api/schedules/{id}.
@@ -134,42 +119,17 @@ func (s *Server) scheduleAction(w http.ResponseWriter, r *http.Request) {
 		web.MethodNotAllowed(w, r, http.MethodPost)
 		return
 	}
-	if err := schedule.ValidateID(id); err != nil {
-		web.WriteError(r.Context(), w, s.log, err)
-		return
-	}
 	ctx := logx.With(r.Context(), "schedule", id)
 	if action == "trigger" {
-		s.triggerSchedule(ctx, w, id)
+		resp, err := s.TriggerSchedule(ctx, id)
+		if err != nil {
+			web.WriteError(ctx, w, s.log, err)
+			return
+		}
+		writeStarted(w, resp)
 		return
 	}
-	note := r.URL.Query().Get("note")
-	if err := schedule.ValidateNote(note); err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	now := s.svc.Now()
-	sc, err := s.runner().Store.SetPaused(ctx, id, action == "pause", note, now)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	s.log.InfoContext(ctx, "schedule "+action+"d")
-	web.WriteJSON(w, http.StatusOK, sc.View(now))
-}
-
-func (s *Server) triggerSchedule(ctx context.Context, w http.ResponseWriter, id string) {
-	imp, created, err := s.runner().Trigger(ctx, id)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	resp := StartResponse{TaskID: imp.ID, WorkflowID: imp.ID, TaskType: imp.Params.TaskType, Status: imp.State,
-		StatusURL: "/api/tasks/" + imp.ID + "/status", Created: created, Message: "import of " + imp.Params.From + ".." + imp.Params.To + " started"}
-	status := http.StatusAccepted
-	if !created {
-		status, resp.Message = http.StatusOK, "an import with these parameters is already running; returning it"
-	}
-	w.Header().Set("Location", resp.StatusURL)
-	web.WriteJSON(w, status, resp)
+	answer(ctx, w, s, func() (schedule.View, error) {
+		return s.PauseSchedule(ctx, id, action == "pause", r.URL.Query().Get("note"))
+	})
 }

@@ -10,34 +10,21 @@ import (
 	"strconv"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/wire"
 )
 
 // Start starts an import (POST /api/tasks/start). When the API returns an
 // import already running, the answer's Created is false.
 func (c *Client) Start(ctx context.Context, r StartRequest) (StartResponse, error) {
-	type creds struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
+	username := r.Username
+	if username == "" {
+		username = r.CompanyID
 	}
-	type params struct {
-		CompanyID   string        `json:"company_id"`
-		CompanyName string        `json:"company_name,omitempty"`
-		Credentials creds         `json:"credentials"`
-		From        string        `json:"date_range_start,omitempty"`
-		To          string        `json:"date_range_end,omitempty"`
-		Flows       []hoadon.Flow `json:"flows,omitempty"`
-		Force       bool          `json:"force,omitempty"`
-	}
-	body := struct {
-		TaskType   string `json:"task_type"`
-		TaskParams params `json:"task_params"`
-	}{TaskType: r.TaskType, TaskParams: params{CompanyID: r.CompanyID, CompanyName: r.CompanyName,
-		Credentials: creds{Username: r.Username, Password: r.Password}, From: r.From, To: r.To, Flows: r.Flows, Force: r.Force}}
+	body := wire.StartBody{TaskType: r.TaskType, TaskParams: wire.TaskParams{CompanyID: r.CompanyID, CompanyName: r.CompanyName,
+		Credentials: &wire.Credentials{Username: username, Password: r.Password}, DateRangeStart: r.From, DateRangeEnd: r.To,
+		Flows: r.Flows, Force: r.Force}}
 	if body.TaskType == "" {
 		body.TaskType = DefaultTaskType
-	}
-	if body.TaskParams.Credentials.Username == "" {
-		body.TaskParams.Credentials.Username = r.CompanyID
 	}
 	hdr := http.Header{}
 	if r.IdempotencyKey != "" {
@@ -83,9 +70,7 @@ func (c *Client) List(ctx context.Context, company string, limit int) ([]TaskSum
 	if len(q) > 0 {
 		path += "?" + q.Encode()
 	}
-	var out struct {
-		Tasks []TaskSummary `json:"tasks"`
-	}
+	var out wire.TaskList
 	_, err := c.call(ctx, http.MethodGet, path, nil, &out, nil)
 	return out.Tasks, err
 }
@@ -124,9 +109,7 @@ func (c *Client) Invoices(ctx context.Context, id string, fn func(inv hoadon.Inv
 // Events returns the events of an import in the order they happened (GET
 // /api/tasks/{id}/events).
 func (c *Client) Events(ctx context.Context, id string) ([]Event, error) {
-	var out struct {
-		Events []json.RawMessage `json:"events"`
-	}
+	var out wire.EventList
 	if _, err := c.call(ctx, http.MethodGet, taskPath(id, "events"), nil, &out, nil); err != nil {
 		return nil, err
 	}
