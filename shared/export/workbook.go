@@ -195,11 +195,10 @@ func (w *Workbook) finish() error {
 			return err
 		}
 	}
-	if err := w.writeSummary(); err != nil {
-		return err
-	}
-	w.f.SetActiveSheet(0)
-	return nil
+	// The summary is the first sheet, and so the active one. Nothing may read
+	// a streamed sheet after its Flush: excelize would parse all its rows
+	// back into memory.
+	return w.writeSummary()
 }
 
 // pageSetup prints a sheet landscape, all columns on one page width (A3
