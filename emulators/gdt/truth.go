@@ -24,8 +24,11 @@ type Truth struct {
 	TDLap time.Time `json:"tdlap"`
 	TThai int       `json:"tthai"`
 	TTXLy int       `json:"ttxly"`
-	// Total is TgTTTBSo (tgtttbso), the amount payable, in VND.
+	// Total is TgTTTBSo (tgtttbso), the amount payable: whole VND, or cents
+	// of Currency.
 	Total int64 `json:"tgtttbso"`
+	// Currency is DVTTe when the invoice is not in VND (e.g. USD).
+	Currency string `json:"currency,omitempty"`
 	// HasXML is false when export-xml answers "no original dossier".
 	HasXML bool `json:"has_xml"`
 	// XMLSHA256 is the hex SHA-256 of the invoice.xml export-xml serves.
@@ -64,7 +67,7 @@ func (s *Simulator) Invoices(mst string, from, to time.Time) []Truth {
 func (s *Simulator) truthOf(inv *invoice) Truth {
 	t := Truth{NBMST: inv.Key.NBMST, KHMSHDon: inv.Key.KHMSHDon, KHHDon: inv.Key.KHHDon, SHDon: inv.Key.SHDon,
 		Flow: flowNames[inv.Flow], Date: inv.Date.Format("2006-01-02"), TDLap: inv.tdlap(),
-		TThai: inv.TThai, TTXLy: inv.TTXLy, Total: inv.Total, HasXML: inv.HSGoc != ""}
+		TThai: inv.TThai, TTXLy: inv.TTXLy, Total: inv.Total, Currency: inv.Currency, HasXML: inv.HSGoc != ""}
 	if inv.Related != nil {
 		k := keyOf(inv.Related.Key)
 		t.Original = &k
