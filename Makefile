@@ -71,6 +71,14 @@ bench:
 	@$(GO) build -o out/bench/bin/bench ./cmd/bench
 	@out/bench/bin/bench -scenarios one,twenty -timeout 6m -json out/bench.json $(BENCH_FLAGS)
 
+## bench-export: the bảng kê workbook of 10,000 and 100,000 invoices × 5 lines in child
+## processes: wall time, CPU, peak RSS, size (docs/benchmarks.md, "Export")
+.PHONY: bench-export
+bench-export:
+	@mkdir -p out/bench/bin
+	@$(GO) build -o out/bench/bin/exportbench ./cmd/exportbench
+	@out/bench/bin/exportbench -sizes 10000,100000 -lines 5 -json out/bench-export.json $(BENCH_FLAGS)
+
 ## bench-large: 100 companies × 1,000 invoices (not in CI: tens of minutes)
 bench-large:
 	@mkdir -p out/bench/bin
