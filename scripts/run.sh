@@ -82,6 +82,9 @@ for _ in $(seq 1 120); do
   sleep 0.25
 done
 
+say "console: $api/ui/ (sign in with the key in $dir/apikey, or once with this link:)"
+link=$(bin/hoadon apikey link --ttl 30m 2>/dev/null) && say "  $link"
+
 say "importing $mst from $from to $to"
 id=$(bin/hoadon start --mst "$mst" --password-file "$pwfile" --from "$from" --to "$to" --json |
      sed -n 's/.*"id": *"\([^"]*\)".*/\1/p')

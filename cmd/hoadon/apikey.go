@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/hoadon/hoadon/shared/auth"
+	"github.com/hoadon/hoadon/shared/client"
 	"github.com/hoadon/hoadon/shared/gcp"
 )
 
@@ -19,6 +23,7 @@ import (
 func init() {
 	register(command{words: "apikey create", usage: "--name NAME [--json]", summary: "create a task API key (shown once)", run: runAPIKeyCreate})
 	register(command{words: "apikey revoke", usage: "ID|KEY", summary: "revoke a task API key", run: runAPIKeyRevoke})
+	register(command{words: "apikey link", usage: "[--ttl 10m]", summary: "print a one-time console sign-in link for HOADON_API_KEY", run: runAPIKeyLink})
 	register(command{words: "apikey list", usage: "[--json]", summary: "list task API keys (never the keys themselves)", run: runAPIKeyList})
 }
 
@@ -116,4 +121,31 @@ func runAPIKeyList(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(tw, "%s\t%s\t%s…\t%s\t%s\n", k.ID, k.Name, k.Hint, k.CreatedAt.Format("2006-01-02 15:04"), revoked)
 	}
 	return tw.Flush()
+}
+
+// runAPIKeyLink prints a console link that signs in once as HOADON_API_KEY,
+// so the key need not be typed (make run prints one).
+func runAPIKeyLink(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("apikey link", stderr)
+	ttl := fs.Duration("ttl", 10*time.Minute, "how long the link may be used (at most 1h)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	key := os.Getenv(client.EnvAPIKey)
+	if fs.NArg() > 0 || key == "" {
+		return fmt.Errorf("%w: set %s to the key to sign in as; no arguments", errUsage, client.EnvAPIKey)
+	}
+	keys, done, err := keyStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	token, err := keys.CreateSignInLink(ctx, key, *ttl)
+	if err != nil {
+		return err
+	}
+	base := strings.TrimRight(client.BaseURLFromEnv(os.Getenv), "/")
+	fmt.Fprintf(stdout, "%s/ui/signin?link=%s\n", base, url.QueryEscape(token))
+	fmt.Fprintf(stderr, "the link signs in once, within %s\n", *ttl)
+	return nil
 }

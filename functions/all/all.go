@@ -1,6 +1,7 @@
 // Package all serves every function of hoadon from one handler, for the
 // process that runs them together (the hybrid VM and local development):
-// each function at /<name>, the task API at /api/ and /health.
+// each function at /<name>, the task API at /api/ and /health, the console
+// at /ui/.
 package all
 
 import (
@@ -35,6 +36,7 @@ func Mux() http.Handler {
 		}
 	}
 	mux.Handle("/api/", fapi.Handler)
+	mux.Handle("/ui/", fapi.Handler)
 	mux.Handle("/health", fapi.Handler)
 	return mux
 }

@@ -1,5 +1,6 @@
 // Package api is the HTTP trigger: the public task API (start, status,
-// cancel, list) of package shared/api.
+// cancel, list) of package shared/api, and the web console (shared/console)
+// under /ui/, which shows the same operations.
 package api
 
 import (
@@ -9,13 +10,20 @@ import (
 
 	"github.com/hoadon/hoadon/shared/api"
 	"github.com/hoadon/hoadon/shared/app"
+	"github.com/hoadon/hoadon/shared/console"
 )
 
 // Name is the function's entry point. On Cloud Run it serves every path;
-// cmd/server mounts it at /api/ and /health.
+// cmd/server mounts it at /api/, /ui/ and /health.
 const Name = "api"
 
 // Handler serves the function.
-var Handler = app.PublicHandler(func(a *app.App) http.Handler { return api.New(a.Service, a.Log) })
+var Handler = app.OpenHandler(func(a *app.App) http.Handler {
+	srv := api.New(a.Service, a.Log)
+	mux := http.NewServeMux()
+	mux.Handle(console.Prefix, console.New(console.Options{API: srv, Keys: a.Auth.Keys, Box: a.Service.Box, Log: a.Log}))
+	mux.Handle("/", a.Auth.GuardPublic(srv))
+	return mux
+})
 
 func init() { functions.HTTP(Name, Handler.ServeHTTP) }

@@ -182,3 +182,28 @@ func (s *Server) TriggerSchedule(ctx context.Context, id string) (wire.StartResp
 	}
 	return startResponse(imp, created, msg), nil
 }
+
+// ImportInvoice is one invoice of an import.
+func (s *Server) ImportInvoice(ctx context.Context, importID, invoiceID string) (hoadon.Invoice, error) {
+	if err := s.checkImport(ctx, importID); err != nil {
+		return hoadon.Invoice{}, err
+	}
+	if !validID(invoiceID) {
+		return hoadon.Invoice{}, hoadon.Errorf(hoadon.CodeNotFound, "no invoice %q in import %s", invoiceID, importID)
+	}
+	inv, err := s.svc.Store.Invoice(ctx, importID, invoiceID)
+	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
+		err = hoadon.Errorf(hoadon.CodeNotFound, "no invoice %s in import %s", invoiceID, importID)
+	}
+	return inv, err
+}
+
+// InvoiceFile is one stored file of an invoice: its XML, the portal's ZIP
+// or the parsed JSON (kind xml, zip, json).
+func (s *Server) InvoiceFile(ctx context.Context, inv hoadon.Invoice, kind string) ([]byte, error) {
+	name := map[string]string{"xml": inv.Objects.XML, "zip": inv.Objects.ZIP, "json": inv.Objects.JSON}[kind]
+	if name == "" {
+		return nil, hoadon.Errorf(hoadon.CodeNotFound, "invoice %s has no stored %s", inv.ID, kind)
+	}
+	return s.svc.Blobs.Get(ctx, name)
+}

@@ -57,6 +57,10 @@ func hash(key string) string {
 	return hex.EncodeToString(s[:])
 }
 
+// KeyHash is the key's stored identity (apikeys/{KeyHash}): a console
+// session names the key by it, never by the key itself.
+func KeyHash(key string) string { return hash(key) }
+
 // Create makes a new key named name and returns it; this is the only time
 // the key is visible.
 func (k *Keys) Create(ctx context.Context, name string) (string, APIKey, error) {
@@ -126,7 +130,14 @@ func (k *Keys) Valid(ctx context.Context, key string) (bool, error) {
 	if !strings.HasPrefix(key, keyPrefix) || len(key) > 100 {
 		return false, nil
 	}
-	h := hash(key)
+	return k.ValidHash(ctx, hash(key))
+}
+
+// ValidHash is Valid for a key known by its KeyHash.
+func (k *Keys) ValidHash(ctx context.Context, h string) (bool, error) {
+	if len(h) != sha256.Size*2 {
+		return false, nil
+	}
 	now := k.now()
 	k.mu.Lock()
 	c, hit := k.cache[h]
