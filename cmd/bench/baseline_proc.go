@@ -15,14 +15,19 @@ import (
 var reBaseline = regexp.MustCompile(`(?m)^(\{"stored".*\})$`)
 
 // runBaselineProc runs 'bench baseline' as a child against the scenario's
-// simulator and fake GCS, and reads its CPU and peak RSS from the kernel's
+// simulator and a fresh fake GCS of its own (so its writes cost what the
+// imports' writes cost on an empty bucket, not more), and reads its CPU and peak RSS from the kernel's
 // accounting of the reaped child (getrusage of children, via wait4).
 func runBaselineProc(ctx context.Context, o options, sc scenario, st *stack, dir string) (*baselineFigures, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	gcsBefore, err := treeUsage(st.gcs.pid())
+	gcs, gcsHost, err := st.startGCS(ctx, dir, "gcs-baseline", baselineBucket)
+	if err != nil {
+		return nil, err
+	}
+	gcsBefore, err := treeUsage(gcs.pid())
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +40,7 @@ func runBaselineProc(ctx context.Context, o options, sc scenario, st *stack, dir
 	if o.pprof {
 		args = append(args, "-cpuprofile", filepath.Join(dir, "baseline.cpu.pprof"))
 	}
-	p, err := st.start(dir, "baseline", self, args, []string{"STORAGE_EMULATOR_HOST=" + st.gcsHost})
+	p, err := st.start(dir, "baseline", self, args, []string{"STORAGE_EMULATOR_HOST=" + gcsHost})
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +50,7 @@ func runBaselineProc(ctx context.Context, o options, sc scenario, st *stack, dir
 		_ = p.stop(5 * time.Second)
 		return nil, ctx.Err()
 	}
-	gcsAfter, err := treeUsage(st.gcs.pid())
+	gcsAfter, err := treeUsage(gcs.pid())
 	if err != nil {
 		return nil, err
 	}

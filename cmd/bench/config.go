@@ -33,7 +33,7 @@ var known = map[string]scenario{
 	"one":    {Name: "one", Companies: 1, Invoices: 1000, Concurrency: 4, Latency: 200 * time.Millisecond},
 	"twenty": {Name: "twenty", Companies: 20, Invoices: 500, Concurrency: 4, Latency: 2 * time.Second},
 	"smoke":  {Name: "smoke", Companies: 2, Invoices: 40, Concurrency: 4, Latency: 50 * time.Millisecond},
-	"large":  {Name: "large", Companies: 100, Invoices: 1000, Concurrency: 4, Latency: 2 * time.Second},
+	"large":  {Name: "large", Companies: 100, Invoices: 1000, Concurrency: 4, Latency: 8 * time.Second},
 }
 
 // headline is the scenario whose figures make the final ratio/overhead line.

@@ -12,6 +12,7 @@
 //
 //	bench baseline ...   the plain loop (see baseline.go)
 //	bench serve          the functions server with pprof (see serve.go)
+//	bench gcs-writes     the GCS stand-in's cost per write as its bucket grows (gcswrites.go)
 //
 // Logs of every process go to files under -out; stdout carries the table and
 // the final "ratio=… overhead=…" line of the 20-company scenario.
@@ -48,6 +49,8 @@ func dispatch(ctx context.Context, args []string) error {
 			return runBaseline(ctx, args[1:], os.Stdout)
 		case "serve":
 			return runServe(ctx)
+		case "gcs-writes":
+			return runGCSWrites(ctx, args[1:], os.Stdout)
 		case "run":
 			args = args[1:]
 		}

@@ -123,7 +123,7 @@ func runScenario(ctx context.Context, o options, sc scenario, root, bin string) 
 }
 
 // fillPeaks records each process's peak RSS at the end of the scenario
-// (fake GCS and the simulator also served the baseline).
+// (the simulator also served the baseline; the baseline has a GCS of its own).
 func fillPeaks(r *result, st *stack) {
 	for i, p := range st.services() {
 		if u, err := treeUsage(p.pid()); err == nil && i < len(r.Processes) {

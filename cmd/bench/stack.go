@@ -55,6 +55,7 @@ type stack struct {
 	url                                           string // the server
 	simURL                                        string // portal base URL with /api
 	gcsHost                                       string
+	bin                                           string // directory of the built binaries
 }
 
 // services lists the processes whose CPU is measured, in table order.
@@ -74,13 +75,13 @@ var (
 // startStack starts every process of a scenario, each logging to dir. On
 // error the caller still calls stopAll.
 func startStack(ctx context.Context, o options, sc scenario, root, bin, dir string) (*stack, error) {
-	s := &stack{}
+	s := &stack{bin: bin}
 	var err error
 	exe := func(name string) string { return filepath.Join(bin, name) }
 	if s.firestore, err = s.start(dir, "firestore", exe("firestore-emulator"), []string{"--addr", "127.0.0.1:0"}, nil); err != nil {
 		return s, err
 	}
-	if s.gcs, err = s.start(dir, "gcs", exe("fake-gcs"), []string{"--addr", "127.0.0.1:0", "--bucket", bucket, "--bucket", baselineBucket}, nil); err != nil {
+	if s.gcs, err = s.start(dir, "gcs", exe("fake-gcs"), []string{"--addr", "127.0.0.1:0", "--bucket", bucket}, nil); err != nil {
 		return s, err
 	}
 	lat := sc.Latency.String()
@@ -143,6 +144,17 @@ func startStack(ctx context.Context, o options, sc scenario, root, bin, dir stri
 		return s, err
 	}
 	return s, waitHealthy(ctx, s.url+"/health", time.Minute)
+}
+
+// startGCS starts a fake GCS of its own with one bucket (objects as files on tmpfs) and
+// returns it with its host.
+func (s *stack) startGCS(ctx context.Context, dir, name, bkt string) (*proc, string, error) {
+	p, err := s.start(dir, name, filepath.Join(s.bin, "fake-gcs"), []string{"--addr", "127.0.0.1:0", "--bucket", bkt}, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	host, err := p.await(ctx, reGCS, time.Minute)
+	return p, host, err
 }
 
 // rate is the company queues' dispatch rate, initial and ceiling: four

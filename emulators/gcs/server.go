@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -22,9 +23,15 @@ type Options struct {
 	// Buckets are created empty at start, so the code under test finds them as it would in a
 	// provisioned project.
 	Buckets []string
-	// Dir, when set, keeps buckets and objects as files there, so they survive a restart;
-	// empty keeps everything in memory.
+	// Dir, when set, keeps buckets and objects as files there, so they survive a restart.
+	// Empty keeps them as files in a fresh directory of its own (on tmpfs, /dev/shm, where the
+	// machine has it), removed by Close.
 	Dir string
+	// Memory keeps objects in fake-gcs-server's in-memory backend instead of files. That
+	// backend finds an object by scanning a slice of the bucket's objects, so every write
+	// costs O(objects in the bucket) (docs/benchmarks.md, "The GCS stand-in"); the file
+	// backend's write is O(1). Kept for that comparison.
+	Memory bool
 }
 
 // Server is a running fake GCS. Close it when done.
@@ -35,6 +42,8 @@ type Server struct {
 	url  string
 
 	served chan struct{} // closed when the Serve goroutine has returned
+	dir    string        // where the objects are files; "" for the memory backend
+	tmpDir string        // removed by Close: the directory Start made for the objects
 
 	closeOnce sync.Once
 	closeErr  error
@@ -56,6 +65,11 @@ func Start(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("gcs.Start: listen %s: %w", addr, err)
 	}
 	url := "http://" + lis.Addr().String()
+	root, tmpDir, err := storageRoot(opts)
+	if err != nil {
+		lis.Close()
+		return nil, fmt.Errorf("gcs.Start: %w", err)
+	}
 	fake, err := fakestorage.NewServerWithOptions(fakestorage.Options{
 		NoListener:  true, // we serve its handler on our own listener, so Addr is honoured exactly
 		Scheme:      "http",
@@ -64,13 +78,14 @@ func Start(opts Options) (*Server, error) {
 		// are routed only for requests addressed to the public host.
 		PublicHost:  lis.Addr().String(),
 		Writer:      io.Discard,
-		StorageRoot: opts.Dir,
+		StorageRoot: root,
 	})
 	if err != nil {
 		lis.Close()
+		removeTmp(tmpDir)
 		return nil, fmt.Errorf("gcs.Start: %w", err)
 	}
-	s := &Server{fake: fake, lis: lis, url: url, served: make(chan struct{}),
+	s := &Server{fake: fake, lis: lis, url: url, served: make(chan struct{}), dir: root, tmpDir: tmpDir,
 		http: &http.Server{Handler: fake.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}}
 	go func() {
 		defer close(s.served)
@@ -82,8 +97,51 @@ func Start(opts Options) (*Server, error) {
 	return s, nil
 }
 
+// storageRoot is the directory fake-gcs-server keeps objects in ("" for its memory backend)
+// and, when Start made it, the directory Close removes.
+func storageRoot(opts Options) (root, tmp string, err error) {
+	switch {
+	case opts.Memory:
+		return "", "", nil
+	case opts.Dir != "":
+		return opts.Dir, "", nil
+	}
+	tmp, err = os.MkdirTemp(tmpfs(), "fake-gcs-")
+	if err != nil {
+		return "", "", fmt.Errorf("object directory: %w", err)
+	}
+	return tmp, tmp, nil
+}
+
+// tmpfs returns /dev/shm when it is a writable directory (memory-backed on Linux, so a write
+// is not a disk write), else the default temporary directory.
+func tmpfs() string {
+	const shm = "/dev/shm"
+	if st, err := os.Stat(shm); err == nil && st.IsDir() {
+		if f, err := os.CreateTemp(shm, ".probe-"); err == nil {
+			f.Close()
+			os.Remove(f.Name())
+			return shm
+		}
+	}
+	return os.TempDir()
+}
+
+func removeTmp(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove %s: %w", dir, err)
+	}
+	return nil
+}
+
 // URL returns the server's base URL (http://host:port).
 func (s *Server) URL() string { return s.url }
+
+// Dir returns the directory holding the objects ("" with Options.Memory).
+func (s *Server) Dir() string { return s.dir }
 
 // Host returns host:port, the value for STORAGE_EMULATOR_HOST.
 func (s *Server) Host() string { return s.lis.Addr().String() }
@@ -116,6 +174,9 @@ func (s *Server) Close() error {
 		}
 		<-s.served
 		s.fake.Stop()
+		if rerr := removeTmp(s.tmpDir); err == nil {
+			err = rerr
+		}
 		if err != nil {
 			s.closeErr = fmt.Errorf("gcs.Close: %w", err)
 		}

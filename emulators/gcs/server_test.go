@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -205,5 +207,43 @@ func TestCloseRightAfterStartFreesPort(t *testing.T) {
 			t.Fatalf("port still held right after Close: %v", err)
 		}
 		l.Close()
+	}
+}
+
+// The default backend keeps objects as files in a directory of the server's own, removed by
+// Close; Options.Memory keeps the in-memory backend with the same write-if-absent behaviour.
+func TestBackends(t *testing.T) {
+	ctx := context.Background()
+	for _, memory := range []bool{false, true} {
+		s, err := gcs.Start(gcs.Options{Buckets: []string{"hoadon-test"}, Memory: memory})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := client(t, s).Bucket("hoadon-test")
+		if err := write(ctx, b.Object("a/b.xml"), "<HDon/>"); err != nil {
+			t.Fatalf("memory=%v: write: %v", memory, err)
+		}
+		err = write(ctx, b.Object("a/b.xml"), "again")
+		var gerr *googleapi.Error
+		if !errors.As(err, &gerr) || gerr.Code != http.StatusPreconditionFailed {
+			t.Errorf("memory=%v: second write-if-absent: %v, want 412", memory, err)
+		}
+		dir := s.Dir()
+		if memory != (dir == "") {
+			t.Errorf("memory=%v: Dir() = %q", memory, dir)
+		}
+		if !memory {
+			if _, err := os.Stat(filepath.Join(dir, "hoadon-test", "a", "b.xml")); err != nil {
+				t.Errorf("object is not a file: %v", err)
+			}
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if dir != "" {
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("Close left %s: %v", dir, err)
+			}
+		}
 	}
 }

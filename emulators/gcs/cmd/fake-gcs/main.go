@@ -3,7 +3,10 @@
 //
 //	go run ./emulators/gcs/cmd/fake-gcs --addr 127.0.0.1:4443 --bucket hoadon-local
 //
-// State is in memory and lost on exit.
+// Objects are files in a fresh directory on tmpfs (/dev/shm where the machine has it),
+// removed on exit; --dir keeps them in a directory of your choice across restarts, and
+// --memory uses fake-gcs-server's in-memory backend instead (its writes cost O(objects in the
+// bucket); kept for comparison, see docs/benchmarks.md).
 package main
 
 import (
@@ -46,13 +49,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:0", "host:port to listen on (port 0 picks a free port)")
 	var buckets bucketsFlag
 	fs.Var(&buckets, "bucket", "bucket to create at start (repeatable)")
+	dir := fs.String("dir", "", "keep objects as files in this directory across restarts (default: a fresh tmpfs directory removed on exit)")
+	memory := fs.Bool("memory", false, "use fake-gcs-server's in-memory backend (O(objects) per write)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	s, err := gcs.Start(gcs.Options{Addr: *addr, Buckets: buckets})
+	if *dir != "" && *memory {
+		return errors.New("--dir and --memory exclude each other")
+	}
+	s, err := gcs.Start(gcs.Options{Addr: *addr, Buckets: buckets, Dir: *dir, Memory: *memory})
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 }
 
 func TestRunBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"--bucket", "UPPER"}, {"--addr", "nope"}, {"extra"}} {
+	for _, args := range [][]string{{"--bucket", "UPPER"}, {"--addr", "nope"}, {"extra"}, {"--dir", "x", "--memory"}} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}
