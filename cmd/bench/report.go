@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"text/tabwriter"
 )
@@ -45,11 +46,29 @@ func printTable(w io.Writer, rep report) {
 			fmt.Fprintf(tw, "\tgdtsim (baseline)\t\t%.3f\t\t\n", b.SimCPUPer1000)
 		}
 		tw.Flush()
+		printOps(w, r.Ops)
 		if r.Baseline != nil {
 			fmt.Fprintf(w, "   overhead (all but the portal / baseline + gcs) %.2f; server alone / baseline alone %.2f\n", r.Overhead, r.OverheadServer)
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// printOps writes the billable operations per 1,000 stored invoices, in a fixed order.
+func printOps(w io.Writer, ops map[string]float64) {
+	if len(ops) == 0 {
+		return
+	}
+	names := make([]string, 0, len(ops))
+	for k := range ops {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	fmt.Fprint(w, "   operations per 1,000 stored:")
+	for _, k := range names {
+		fmt.Fprintf(w, " %s=%g", k, ops[k])
+	}
+	fmt.Fprintln(w)
 }
 
 func firstLine(s string) string {

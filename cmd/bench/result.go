@@ -42,8 +42,11 @@ type result struct {
 	Processes   []procResult   `json:"processes"`
 	// OursPer1000 is the CPU of everything the pipeline needs (server,
 	// Firestore, Tasks, Workflows, GCS; not the portal) per 1,000 stored.
-	OursPer1000 float64          `json:"ours_cpu_seconds_per_1000_stored"`
-	Baseline    *baselineFigures `json:"baseline,omitempty"`
+	OursPer1000 float64 `json:"ours_cpu_seconds_per_1000_stored"`
+	// Ops are the billable operations per 1,000 stored invoices (shared/opcount's kinds,
+	// Workflows steps, Cloud Run vCPU- and GiB-seconds; docs/cost.md prices them).
+	Ops      map[string]float64 `json:"ops_per_1000_stored,omitempty"`
+	Baseline *baselineFigures   `json:"baseline,omitempty"`
 	// Overhead is OursPer1000 over the baseline's own plus GCS CPU per
 	// 1,000; OverheadServer compares the server process alone with the
 	// baseline process alone.

@@ -82,6 +82,10 @@ func runScenario(ctx context.Context, o options, sc scenario, root, bin string) 
 	if err != nil {
 		return r, err
 	}
+	opsBefore, err := readOps(ctx, newAPIClient(st.url))
+	if err != nil {
+		return r, err
+	}
 	importErr := runImports(ctx, o, sc, st, &r)
 	if importErr != nil && !errors.Is(importErr, errTimeout) {
 		return r, importErr
@@ -100,6 +104,9 @@ func runScenario(ctx context.Context, o options, sc scenario, root, bin string) 
 		}
 	}
 	r.OursPer1000 = per1000(ours, r.Stored)
+	if err := countOps(ctx, st, opsBefore, &r); err != nil {
+		return r, err
+	}
 	if importErr != nil { // timed out: figures over the time waited, flagged
 		r.Partial, r.Note = true, importErr.Error()
 	}
@@ -120,6 +127,21 @@ func runScenario(ctx context.Context, o options, sc scenario, root, bin string) 
 		r.OverheadServer = round(r.Processes[0].CPUPer1000/b.CPUPer1000, 2)
 	}
 	return r, nil
+}
+
+// countOps fills r.Ops from the server's counts since opsBefore and the Workflows emulator's
+// log (executions finished so far).
+func countOps(ctx context.Context, st *stack, opsBefore map[string]int64, r *result) error {
+	opsAfter, err := readOps(ctx, newAPIClient(st.url))
+	if err != nil {
+		return err
+	}
+	steps, httpCalls, err := workflowSteps(st.workflows.logPath)
+	if err != nil {
+		return err
+	}
+	r.Ops = opsPer1000(opsBefore, opsAfter, steps, httpCalls, r.Processes[0], r.WallSeconds, r.Stored)
+	return nil
 }
 
 // fillPeaks records each process's peak RSS at the end of the scenario

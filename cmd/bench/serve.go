@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hoadon/hoadon/functions/all"
+	"github.com/hoadon/hoadon/shared/opcount"
 )
 
 // Environment of 'bench serve'.
@@ -52,7 +53,7 @@ func runServe(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: all.Mux(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: opcount.Wrap(all.Mux(), true), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(lis) }()
 	fmt.Fprintf(os.Stderr, "server: listening on %s\n", lis.Addr())

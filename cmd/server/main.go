@@ -4,7 +4,8 @@
 // functions-framework-go; without it, each function is at /<name> and the
 // task API at /api/ and /health.
 //
-// It reads PORT (default 8080) and LOCAL_ONLY (bind 127.0.0.1), and shuts
+// It reads PORT (default 8080) and LOCAL_ONLY (bind 127.0.0.1 and answer GET
+// /debug/ops with the billable operations counted so far, shared/opcount), and shuts
 // down gracefully on SIGTERM: requests in flight finish (Cloud Tasks and
 // Workflows retry anything cut off).
 package main
@@ -24,6 +25,7 @@ import (
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
 
 	"github.com/hoadon/hoadon/functions/all"
+	"github.com/hoadon/hoadon/shared/opcount"
 )
 
 func main() {
@@ -37,8 +39,8 @@ func run() error {
 	if port == "" {
 		port = "8080"
 	}
-	host := ""
-	if os.Getenv("LOCAL_ONLY") == "true" {
+	host, local := "", os.Getenv("LOCAL_ONLY") == "true"
+	if local {
 		host = "127.0.0.1"
 	}
 	if os.Getenv("FUNCTION_TARGET") != "" {
@@ -50,7 +52,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, lis, all.Mux())
+	return serve(ctx, lis, opcount.Wrap(all.Mux(), local))
 }
 
 // serve runs srv until ctx ends, then drains requests for up to 30 s.

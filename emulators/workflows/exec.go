@@ -35,6 +35,9 @@ type execution struct {
 	mu         sync.Mutex
 	mem        int64
 	current    atomic.Pointer[[2]string] // routine, step
+	// steps and httpCalls count what Workflows bills: every step run, and among them the
+	// HTTP calls (logged when the execution finishes; cmd/bench sums them).
+	steps, httpCalls atomic.Int64
 }
 
 // flow is a transfer of control out of a step list.
@@ -157,6 +160,7 @@ func (r *runner) runStep(sc *scope, s *step) (*flow, error) {
 		return nil, errCancelled
 	}
 	r.ex.current.Store(&[2]string{r.routine, s.name})
+	r.ex.steps.Add(1)
 	fl, err := r.body(sc, s)
 	if err != nil {
 		if rs, ok := asRaised(err); ok && rs.Step == "" {

@@ -150,7 +150,8 @@ func (s *Server) runExecution(rec *execRecord, arg any, hasArg bool) {
 		rec.pb.State = executionspb.Execution_FAILED
 		rec.pb.Error = &executionspb.Execution_Error{Payload: strconv.Quote(err.Error()), Context: err.Error()}
 	}
-	s.eng.logger.Debug("execution finished", "name", rec.pb.Name, "state", rec.pb.State.String())
+	s.eng.logger.Info("execution finished", "name", rec.pb.Name, "state", rec.pb.State.String(),
+		"steps", rec.ex.steps.Load(), "http_calls", rec.ex.httpCalls.Load())
 }
 
 func finish(pb *executionspb.Execution, end time.Time) {

@@ -39,6 +39,7 @@ func init() {
 
 // doHTTP performs a real HTTP request; a = url, timeout, body, headers, query, auth.
 func doHTTP(c *callCtx, method string, a []any) (any, error) {
+	c.ex.httpCalls.Add(1)
 	req, timeout, err := buildRequest(c, method, a)
 	if err != nil {
 		return nil, err

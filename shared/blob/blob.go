@@ -22,6 +22,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/opcount"
 )
 
 // metaSHA256 is the object metadata key holding the SHA-256 of the content,
@@ -56,17 +57,20 @@ func (s *Store) Put(ctx context.Context, object string, data []byte, contentType
 	w.ContentType = contentType
 	w.Metadata = map[string]string{metaSHA256: sum}
 	w.ChunkSize = 0 // single request: invoice files are small
+	opcount.Add(opcount.GCSClassA, 1)
 	if _, err := w.Write(data); err != nil {
 		w.Close()
 		return "", false, gcp.Classify("blob.Put "+object, err)
 	}
 	err = w.Close()
 	if err == nil {
+		opcount.Add(opcount.GCSBytesWritten, int64(len(data)))
 		return sum, false, nil
 	}
 	if !preconditionFailed(err) {
 		return "", false, gcp.Classify("blob.Put "+object, err)
 	}
+	opcount.Add(opcount.GCSClassB, 1)
 	attrs, err := s.bucket.Object(object).Attrs(ctx)
 	if err != nil {
 		return "", false, gcp.Classify("blob.Put "+object, err)
@@ -79,6 +83,7 @@ func (s *Store) Put(ctx context.Context, object string, data []byte, contentType
 
 // Get reads an object whole.
 func (s *Store) Get(ctx context.Context, object string) ([]byte, error) {
+	opcount.Add(opcount.GCSClassB, 1)
 	r, err := s.bucket.Object(object).NewReader(ctx)
 	if err != nil {
 		return nil, gcp.Classify("blob.Get "+object, err)
@@ -93,6 +98,7 @@ func (s *Store) Get(ctx context.Context, object string) ([]byte, error) {
 func (s *Store) Writer(ctx context.Context, object, contentType string) *storage.Writer {
 	w := s.bucket.Object(object).If(storage.Conditions{DoesNotExist: true}).NewWriter(ctx)
 	w.ContentType = contentType
+	opcount.Add(opcount.GCSClassA, 1)
 	return w
 }
 
@@ -101,6 +107,9 @@ func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
 	it := s.bucket.Objects(ctx, &storage.Query{Prefix: prefix})
 	var out []string
 	for {
+		if len(out)%1000 == 0 { // a list call returns up to 1,000 names
+			opcount.Add(opcount.GCSClassA, 1)
+		}
 		a, err := it.Next()
 		if err == iterator.Done {
 			return out, nil

@@ -16,6 +16,8 @@ import (
 	"google.golang.org/api/option"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/hoadon/hoadon/shared/opcount"
 )
 
 // emulatorOptions connects a gRPC client to a local emulator.
@@ -27,11 +29,20 @@ func emulatorOptions(endpoint string) []option.ClientOption {
 	}
 }
 
+// counted are the options that count a gRPC client's billable operations (shared/opcount).
+func counted() []option.ClientOption {
+	var opts []option.ClientOption
+	for _, o := range opcount.GRPCOptions() {
+		opts = append(opts, option.WithGRPCDialOption(o))
+	}
+	return opts
+}
+
 // Tasks returns a Cloud Tasks client; endpoint empty means Google.
 func Tasks(ctx context.Context, endpoint string) (*cloudtasks.Client, error) {
-	var opts []option.ClientOption
+	opts := counted()
 	if endpoint != "" {
-		opts = emulatorOptions(endpoint)
+		opts = append(opts, emulatorOptions(endpoint)...)
 	}
 	c, err := cloudtasks.NewClient(ctx, opts...)
 	if err != nil {
@@ -54,10 +65,10 @@ func Executions(ctx context.Context, endpoint string) (*executions.Client, error
 	return c, nil
 }
 
-// Firestore returns a Firestore client for project. The client itself
-// honours FIRESTORE_EMULATOR_HOST.
+// Firestore returns a Firestore client for project, its operations counted. The client
+// itself honours FIRESTORE_EMULATOR_HOST.
 func Firestore(ctx context.Context, project string) (*firestore.Client, error) {
-	c, err := firestore.NewClient(ctx, project)
+	c, err := firestore.NewClient(ctx, project, counted()...)
 	if err != nil {
 		return nil, fmt.Errorf("gcp.Firestore: %w", err)
 	}
