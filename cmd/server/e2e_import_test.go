@@ -15,6 +15,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/opcount"
 	"github.com/hoadon/hoadon/shared/sink"
 )
 
@@ -25,6 +26,7 @@ import (
 func TestImportEndToEnd(t *testing.T) {
 	sim := h.Stack.GDT()
 	companies := sim.Companies()[:3]
+	ops := opcount.Take()
 	ids := make([]string, len(companies))
 	for i, c := range companies {
 		ids[i] = start(t, c.MST, c.Password)
@@ -45,6 +47,11 @@ func TestImportEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer gcs.Close()
+	stored := 0
+	for _, st := range sts {
+		stored += count(st, "stored")
+	}
+	checkOpBudget(t, ops, stored)
 	fromT, _ := time.Parse(time.DateOnly, from)
 	toT, _ := time.Parse(time.DateOnly, to)
 	for i, c := range companies {
