@@ -4,7 +4,7 @@ GO    ?= go
 PKGS  ?= ./...
 FUZZTIME ?= 3s
 
-.PHONY: run test lint fmt vet staticcheck fuzz bench build
+.PHONY: run test lint fmt tidy vet staticcheck fuzz bench build
 
 ## run: a real import end to end against the bundled GDT simulator and emulators
 run:
@@ -15,12 +15,17 @@ test: lint
 	$(GO) test -count=1 -timeout 30m $(PKGS)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
-## lint: gofmt check, go vet, staticcheck
-lint: fmt vet staticcheck
+## lint: gofmt check, go.mod tidy, go vet, staticcheck
+lint: fmt tidy vet staticcheck
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# tidy: go.mod and go.sum are what `go mod tidy` makes them (direct
+# requirements unmarked, nothing missing or unused); prints the diff if not.
+tidy:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 
 vet:
 	$(GO) vet $(PKGS)
@@ -45,7 +50,7 @@ IMAGE ?= hoadon-server:dev
 .PHONY: image
 image:
 	@if docker info >/dev/null 2>&1; then \
-	  echo "docker build -t $(IMAGE) ."; docker build -t $(IMAGE) .; \
+	  echo "docker build --platform linux/amd64 -t $(IMAGE) ."; docker build --platform linux/amd64 -t $(IMAGE) .; \
 	elif command -v ko >/dev/null 2>&1; then \
 	  if [ -n "$$KO_DOCKER_REPO" ]; then \
 	    echo "ko build --bare ./cmd/server -> $$KO_DOCKER_REPO"; \

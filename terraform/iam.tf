@@ -51,14 +51,20 @@ locals {
   # run.invoker bindings per function: its callers, the API's clients, and
   # allUsers on the sink when it is public (it verifies signatures itself) and
   # on the API when API keys are on (the server checks the key or ID token).
+  # With public_without_allusers the same services are opened by disabling
+  # Cloud Run's invoker check instead (local.invoker_iam_disabled).
+  public_functions = toset(concat(
+    var.eventsink_public ? ["eventsink"] : [],
+    var.api_keys_enabled ? ["api"] : [],
+  ))
   invokers = {
     for name, f in local.functions : name => merge(
       { for c in f.callers : c => local.caller_members[c] },
       name == "api" ? { for i, m in var.api_invokers : "client-${i}" => m } : {},
-      name == "eventsink" && var.eventsink_public ? { public = "allUsers" } : {},
-      name == "api" && var.api_keys_enabled ? { public = "allUsers" } : {},
+      contains(local.public_functions, name) && !var.public_without_allusers ? { public = "allUsers" } : {},
     )
   }
+  invoker_iam_disabled = { for name in keys(local.functions) : name => var.public_without_allusers && contains(local.public_functions, name) }
 
   # Project roles of the pipeline runtime. Queues dl-{mst} are created on
   # demand, so the runtime administers queues (create, update rate) and

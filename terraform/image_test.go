@@ -21,11 +21,12 @@ var fromLine = regexp.MustCompile(`(?m)^FROM `)
 // checkDockerfile looks for the properties the deployment relies on.
 func checkDockerfile(src string) []string {
 	want := map[string]string{
-		"CGO_ENABLED=0":           "a static binary (CGO_ENABLED=0)",
-		"./cmd/server":            "builds ./cmd/server",
-		"EXPOSE 8080":             "EXPOSE 8080",
-		"FROM gcr.io/distroless/": "a distroless final stage",
-		"USER nonroot":            "a non-root user",
+		"CGO_ENABLED=0": "a static binary (CGO_ENABLED=0)",
+		"./cmd/server":  "builds ./cmd/server",
+		"EXPOSE 8080":   "EXPOSE 8080",
+		"FROM --platform=linux/amd64 gcr.io/distroless/": "a distroless final stage for linux/amd64 (Cloud Run, the VM)",
+		"GOOS=linux GOARCH=amd64":                        "a linux/amd64 binary",
+		"USER nonroot":                                   "a non-root user",
 	}
 	var problems []string
 	for _, k := range sortedKeys(want) {

@@ -14,6 +14,8 @@ resource "google_compute_instance_group" "server" {
     name = "http"
     port = 8080
   }
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }
 
 resource "google_compute_backend_service" "server" {
@@ -37,6 +39,8 @@ resource "google_compute_backend_service" "server" {
     enable      = true
     sample_rate = 0.1
   }
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }
 
 resource "google_compute_url_map" "server" {
@@ -45,6 +49,8 @@ resource "google_compute_url_map" "server" {
   project         = var.project_id
   name            = "${var.name_prefix}-server"
   default_service = google_compute_backend_service.server[0].id
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }
 
 resource "google_compute_managed_ssl_certificate" "server" {
@@ -56,6 +62,8 @@ resource "google_compute_managed_ssl_certificate" "server" {
   managed {
     domains = [var.vm_domain]
   }
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }
 
 resource "google_compute_target_https_proxy" "server" {
@@ -65,6 +73,8 @@ resource "google_compute_target_https_proxy" "server" {
   name             = "${var.name_prefix}-server"
   url_map          = google_compute_url_map.server[0].id
   ssl_certificates = [google_compute_managed_ssl_certificate.server[0].id]
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }
 
 resource "google_compute_global_address" "server" {
@@ -72,6 +82,8 @@ resource "google_compute_global_address" "server" {
 
   project = var.project_id
   name    = "${var.name_prefix}-server"
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }
 
 resource "google_compute_global_forwarding_rule" "server" {
@@ -83,4 +95,6 @@ resource "google_compute_global_forwarding_rule" "server" {
   ip_address            = google_compute_global_address.server[0].id
   port_range            = "443"
   load_balancing_scheme = "EXTERNAL_MANAGED"
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }

@@ -88,9 +88,11 @@ locals {
     HOADON_AUTH                = "required"
     HOADON_OIDC_ISSUER         = "https://accounts.google.com"
     HOADON_INTERNAL_PRINCIPALS = join(",", [google_service_account.workflows.email, google_service_account.tasks.email, google_service_account.scheduler.email])
-    HOADON_INTERNAL_AUDIENCES  = join(",", distinct(concat(values(local.fn_url), [local.vm_url])))
-    HOADON_API_PRINCIPALS      = join(",", [for m in var.api_invokers : split(":", m)[1] if can(regex("^(user|serviceAccount):", m))])
-    HOADON_API_AUDIENCE        = local.hybrid ? local.vm_url : local.run_url["api"]
+    # In hybrid mode burst download tasks carry the Cloud Run download
+    # service's own URL as audience (shared/queue), so it is listed too.
+    HOADON_INTERNAL_AUDIENCES = join(",", distinct(concat(values(local.fn_url), [local.vm_url], local.hybrid ? [local.run_url["download"]] : [])))
+    HOADON_API_PRINCIPALS     = join(",", [for m in var.api_invokers : split(":", m)[1] if can(regex("^(user|serviceAccount):", m))])
+    HOADON_API_AUDIENCE       = local.hybrid ? local.vm_url : local.run_url["api"]
     }, local.hybrid ? {
     # The VM serves every function; HOADON_BURST_DOWNLOAD_URL is the serverless
     # download service that takes new download tasks while more than

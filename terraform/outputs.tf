@@ -39,7 +39,7 @@ output "workflows" {
 }
 
 output "secrets" {
-  description = "Secret ids whose values you add with gcloud secrets versions add (README step 5)."
+  description = "Secret ids whose values you add with gcloud secrets versions add (README step 4)."
   value       = { for k, s in google_secret_manager_secret.secret : k => s.secret_id }
 }
 

@@ -14,9 +14,11 @@ module "functions" {
   service_account = each.value.pipeline ? google_service_account.functions.email : google_service_account.eventsink.email
   ingress         = !each.value.internal ? "INGRESS_TRAFFIC_ALL" : contains(each.value.callers, "workflows") ? var.internal_ingress : var.queue_target_ingress
   invokers        = local.invokers[each.key]
-  timeout_seconds = each.value.timeout
-  memory          = each.value.memory
-  max_instances   = each.key == "download" ? 2 * var.max_instances : var.max_instances
+  # Public without an allUsers binding (var.public_without_allusers).
+  invoker_iam_disabled = local.invoker_iam_disabled[each.key]
+  timeout_seconds      = each.value.timeout
+  memory               = each.value.memory
+  max_instances        = each.key == "download" ? 2 * var.max_instances : var.max_instances
 
   env = each.value.pipeline ? local.pipeline_env : local.sink_env
   secret_env = each.value.pipeline ? merge(

@@ -29,9 +29,9 @@ variable "mode" {
 }
 
 variable "deploy_workloads" {
-  description = "false creates the foundation only (APIs, service accounts, secrets, registry, database, bucket, queue) so the image can be pushed and secret values added; true also deploys services, workflow, VM and scheduler. Cloud Run refuses a revision whose image or secret version does not exist yet."
+  description = "false (default) creates the foundation only (APIs, service accounts, secrets, registry, database, bucket, queue) so the image can be pushed and secret values added; true, in a second apply, also deploys services, workflow, VM and scheduler. Cloud Run refuses a revision whose image or secret version does not exist yet, so a first apply with true fails."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "name_prefix" {
@@ -259,6 +259,12 @@ variable "eventsink_enabled" {
   description = "Deploy the event sink (a verifying consumer of hoadon's events) and deliver every event to it as well."
   type        = bool
   default     = true
+}
+
+variable "public_without_allusers" {
+  description = "Open the public services (api with api_keys_enabled, eventsink with eventsink_public) with Cloud Run's invoker_iam_disabled instead of an allUsers run.invoker binding, for organisations whose policy (iam.allowedPolicyMemberDomains) refuses allUsers. The services still check API keys, ID tokens and signatures themselves."
+  type        = bool
+  default     = false
 }
 
 variable "eventsink_public" {

@@ -85,6 +85,7 @@ resource "google_compute_instance" "server" {
   }
 
   depends_on = [
+    google_project_service.api, # compute.googleapis.com
     google_secret_manager_secret_iam_member.functions,
     google_artifact_registry_repository_iam_member.functions_pull,
     google_project_iam_member.functions,
@@ -105,6 +106,8 @@ resource "google_compute_health_check" "server" {
     port         = 8080
     request_path = "/health"
   }
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }
 
 # Health checks and load-balancer traffic to the server port, nothing else.
@@ -122,6 +125,8 @@ resource "google_compute_firewall" "server_health" {
     protocol = "tcp"
     ports    = ["8080"]
   }
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }
 
 # SSH only through IAP TCP forwarding (gcloud compute ssh --tunnel-through-iap).
@@ -139,4 +144,6 @@ resource "google_compute_firewall" "server_iap_ssh" {
     protocol = "tcp"
     ports    = ["22"]
   }
+
+  depends_on = [google_project_service.api] # compute.googleapis.com
 }

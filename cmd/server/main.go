@@ -1,13 +1,14 @@
 // Command server serves every function of hoadon in one process: the hybrid
 // VM container and local development. With FUNCTION_TARGET set it serves
-// that one function on every path, as Cloud Run does, through
-// functions-framework-go; without it, each function is at /<name> and the
-// task API at /api/ and /health.
+// that one function on every path, as functions-framework-go does on Cloud
+// Run; without it, each function is at /<name> and the task API at /api/ and
+// /health.
 //
 // It reads PORT (default 8080) and LOCAL_ONLY (bind 127.0.0.1 and answer GET
-// /debug/ops with the billable operations counted so far, shared/opcount), and shuts
-// down gracefully on SIGTERM: requests in flight finish (Cloud Tasks and
-// Workflows retry anything cut off).
+// /debug/ops with the billable operations counted so far, shared/opcount),
+// and in both modes shuts down gracefully on SIGTERM through the same http.Server:
+// requests in flight finish (Cloud Tasks and Workflows retry anything cut
+// off).
 package main
 
 import (
@@ -15,14 +16,15 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
-
-	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
 
 	"github.com/hoadon/hoadon/functions/all"
 	"github.com/hoadon/hoadon/shared/opcount"
@@ -43,8 +45,9 @@ func run() error {
 	if local {
 		host = "127.0.0.1"
 	}
-	if os.Getenv("FUNCTION_TARGET") != "" {
-		return funcframework.StartHostPort(host, port)
+	h, err := handler(os.Getenv("FUNCTION_TARGET"))
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -52,7 +55,20 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, lis, opcount.Wrap(all.Mux(), local))
+	return serve(ctx, lis, opcount.Wrap(h, local))
+}
+
+// handler is the function named target on every path (Cloud Run's
+// FUNCTION_TARGET), or every function at /<name> when target is empty.
+func handler(target string) (http.Handler, error) {
+	if target == "" {
+		return all.Mux(), nil
+	}
+	h, ok := all.Functions[target]
+	if !ok {
+		return nil, fmt.Errorf("FUNCTION_TARGET %q is not a function (want one of %s)", target, strings.Join(slices.Sorted(maps.Keys(all.Functions)), ", "))
+	}
+	return h, nil
 }
 
 // serve runs srv until ctx ends, then drains requests for up to 30 s.

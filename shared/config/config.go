@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ var Vars = []Var{
 	{"HOADON_AUTH", "required", "required: the API needs a key or ID token and internal functions an OIDC token; off: no checks (local experiments only)"},
 	{"HOADON_OIDC_ISSUER", "https://accounts.google.com", "issuer of the ID tokens internal callers and API principals present"},
 	{"HOADON_INTERNAL_PRINCIPALS", "", "comma-separated service accounts allowed to call internal functions (Workflows, Cloud Tasks, Scheduler)"},
-	{"HOADON_INTERNAL_AUDIENCES", "", "comma-separated URLs internal tokens may be minted for (default: HOADON_FUNCTIONS_URL, the download and deliver URLs)"},
+	{"HOADON_INTERNAL_AUDIENCES", "", "comma-separated URLs internal tokens may be minted for (default: HOADON_FUNCTIONS_URL, the download and deliver URLs; HOADON_BURST_DOWNLOAD_URL is always added)"},
 	{"HOADON_API_PRINCIPALS", "", "comma-separated Google accounts allowed to call the task API with an ID token (API keys always work)"},
 	{"HOADON_API_AUDIENCE", "", "audience of the task API's ID tokens (its URL)"},
 	{"HOADON_API_URL", "", "task API base URL for the CLI (default HOADON_FUNCTIONS_URL, else http://127.0.0.1:8080)"},
@@ -157,6 +158,11 @@ func Load(getenv func(string) string) (Config, error) {
 	c.InternalAudiences = list(e.str("HOADON_INTERNAL_AUDIENCES"))
 	if len(c.InternalAudiences) == 0 {
 		c.InternalAudiences = list(strings.Join([]string{e.str("HOADON_FUNCTIONS_URL"), c.DownloadURL, c.DeliverURL}, ","))
+	}
+	// Burst download tasks carry the burst service's URL as their audience
+	// (shared/queue): the service receiving them must accept it.
+	if c.BurstDownloadURL != "" && !slices.Contains(c.InternalAudiences, c.BurstDownloadURL) {
+		c.InternalAudiences = append(c.InternalAudiences, c.BurstDownloadURL)
 	}
 	switch a := e.str("HOADON_AUTH"); a {
 	case "required":

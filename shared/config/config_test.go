@@ -3,6 +3,7 @@ package config_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,6 +95,24 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 	for _, v := range config.Vars {
 		if !strings.Contains(string(readme), "| `"+v.Name+"` |") {
 			t.Errorf("README.md's configuration table lacks %s", v.Name)
+		}
+	}
+}
+
+// TestBurstURLIsAnAudience: burst download tasks carry the burst service's
+// URL as audience, so it is accepted whatever HOADON_INTERNAL_AUDIENCES says.
+func TestBurstURLIsAnAudience(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"HOADON_FUNCTIONS_URL": "https://vm.example.com"},
+		{"HOADON_FUNCTIONS_URL": "https://vm.example.com", "HOADON_INTERNAL_AUDIENCES": "https://vm.example.com"},
+	} {
+		env["HOADON_BURST_DOWNLOAD_URL"] = "https://hoadon-download-1.asia-southeast1.run.app"
+		c, err := config.Load(getenv(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(c.InternalAudiences, env["HOADON_BURST_DOWNLOAD_URL"]) || !slices.Contains(c.InternalAudiences, "https://vm.example.com") {
+			t.Errorf("%v: audiences %v", env, c.InternalAudiences)
 		}
 	}
 }

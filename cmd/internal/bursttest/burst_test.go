@@ -5,9 +5,7 @@
 package bursttest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -49,7 +47,10 @@ func TestMain(m *testing.M) {
 	opts := gdtsim.DefaultOptions()
 	opts.Companies, opts.InvoicesPerMonth, opts.DossierlessShare = 2, 10, 0
 	opts.ExportLatency = gdtsim.Latency{Min: 50 * time.Millisecond, Max: 50 * time.Millisecond}
-	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Env: map[string]string{
+	// Authentication as in production: the burst server must accept the
+	// tokens minted for its own URL (HOADON_BURST_DOWNLOAD_URL), not only
+	// the VM's.
+	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true, Env: map[string]string{
 		"HOADON_BURST_DOWNLOAD_URL": burstURL + "/download",
 		"HOADON_BURST_THRESHOLD":    "20",
 		"HOADON_COMPANY_RATE":       "2", // slow dispatch: discovery outpaces downloads, the backlog builds
@@ -67,18 +68,11 @@ func TestMain(m *testing.M) {
 
 func startImport(t *testing.T, mst, pw, from, to string) string {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"task_type": "gdt_invoice_import", "task_params": map[string]any{
+	code, out, raw := h.Call(t, http.MethodPost, "/api/tasks/start", map[string]any{"task_type": "gdt_invoice_import", "task_params": map[string]any{
 		"company_id": mst, "credentials": map[string]string{"username": mst, "password": pw},
 		"date_range_start": from, "date_range_end": to}})
-	resp, err := http.Post(h.URL+"/api/tasks/start", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	json.NewDecoder(resp.Body).Decode(&out)
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("start = %d %v", resp.StatusCode, out)
+	if code != http.StatusAccepted {
+		t.Fatalf("start = %d %s", code, raw)
 	}
 	return out["task_id"].(string)
 }
@@ -87,13 +81,7 @@ func await(t *testing.T, id string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(h.URL + "/api/tasks/" + id + "/status")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var st map[string]any
-		json.NewDecoder(resp.Body).Decode(&st)
-		resp.Body.Close()
+		_, st, _ := h.Call(t, http.MethodGet, "/api/tasks/"+id+"/status", nil)
 		if s, _ := st["status"].(string); s == "completed" || s == "failed" || s == "cancelled" {
 			return st
 		}

@@ -9,6 +9,10 @@ resource "google_cloud_run_v2_service" "this" {
   deletion_protection = var.deletion_protection
   labels              = var.labels
 
+  # Public services without an allUsers binding (organisation policies may
+  # refuse allUsers): the service checks its callers itself.
+  invoker_iam_disabled = var.invoker_iam_disabled
+
   template {
     service_account                  = var.service_account
     timeout                          = "${var.timeout_seconds}s"

@@ -49,6 +49,12 @@ variable "invokers" {
   default     = {}
 }
 
+variable "invoker_iam_disabled" {
+  description = "Skip Cloud Run's run.invoker check (a public service that authenticates callers itself), instead of an allUsers binding."
+  type        = bool
+  default     = false
+}
+
 variable "env" {
   description = "Plain environment variables."
   type        = map(string)
