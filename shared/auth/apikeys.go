@@ -17,6 +17,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // keyPrefix marks hoadon API keys, so a leaked one is recognisable.
@@ -96,7 +97,7 @@ func (k *Keys) find(ctx context.Context, idOrKey string) (*firestore.DocumentRef
 	if len(idOrKey) != 12 {
 		return nil, hoadon.Errorf(hoadon.CodeInvalid, "give the key's 12-character id (hoadon apikey list) or the key")
 	}
-	it := k.fs.Collection("apikeys").Where("id", "==", idOrKey).Limit(1).Documents(ctx)
+	it := store.QueryAPIKeyByID.On(k.fs, idOrKey).Limit(1).Documents(ctx)
 	defer it.Stop()
 	snap, err := it.Next()
 	if err == iterator.Done {
@@ -110,7 +111,7 @@ func (k *Keys) find(ctx context.Context, idOrKey string) (*firestore.DocumentRef
 
 // List returns every key's description, newest first.
 func (k *Keys) List(ctx context.Context) ([]APIKey, error) {
-	docs, err := k.fs.Collection("apikeys").OrderBy("created_at", firestore.Desc).Documents(ctx).GetAll()
+	docs, err := store.QueryAPIKeysNewest.On(k.fs).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, gcp.Classify("auth: listing API keys", err)
 	}

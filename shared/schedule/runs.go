@@ -12,6 +12,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // RunState is where a scheduled run stands.
@@ -108,7 +109,7 @@ func (s *Store) settle(ctx context.Context, id string, run Run) error {
 
 // Runs returns a schedule's newest run records, newest day first.
 func (s *Store) Runs(ctx context.Context, id string, limit int) ([]Run, error) {
-	it := s.ref(id).Collection(colRuns).OrderBy("day", firestore.Desc).Limit(limit).Documents(ctx)
+	it := store.QueryScheduleRunsNewest.On(s.ref(id)).Limit(limit).Documents(ctx)
 	defer it.Stop()
 	var out []Run
 	for {
@@ -131,7 +132,7 @@ func (s *Store) Runs(ctx context.Context, id string, limit int) ([]Run, error) {
 // (started, or failed for good), in one query, so a tick claims only the
 // rest.
 func (s *Store) settledDays(ctx context.Context, id, since string) (map[string]bool, error) {
-	it := s.ref(id).Collection(colRuns).Where("day", ">=", since).Documents(ctx)
+	it := store.QueryScheduleRunsSince.On(s.ref(id), since).Documents(ctx)
 	defer it.Stop()
 	out := map[string]bool{}
 	for {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // Collection names: schedules/{id} and schedules/{id}/runs/{day}.
@@ -61,7 +62,7 @@ func (s *Store) Get(ctx context.Context, id string) (Schedule, error) {
 
 // List returns every schedule, ordered by id.
 func (s *Store) List(ctx context.Context) ([]Schedule, error) {
-	it := s.fs.Collection(colSchedules).OrderBy(firestore.DocumentID, firestore.Asc).Documents(ctx)
+	it := store.QuerySchedulesByID.On(s.fs).Documents(ctx)
 	defer it.Stop()
 	var out []Schedule
 	for {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // Received is one event the sink accepted, as stored in received/{ID}.
@@ -109,9 +110,9 @@ func (d receivedDoc) received() Received {
 // query filters on import_id only and sorts in memory, so it needs no
 // composite index; an import has at most a few thousand events.
 func (s *Store) Received(ctx context.Context, importID string) ([]Received, error) {
-	q := s.fs.Collection(ColReceived).Query
+	q := store.QuerySinkReceived.On(s.fs)
 	if importID != "" {
-		q = q.Where(fieldImportID, "==", importID)
+		q = store.QuerySinkOfImport.On(s.fs, importID)
 	}
 	it := q.Documents(ctx)
 	defer it.Stop()
@@ -145,9 +146,9 @@ func (s *Store) Received(ctx context.Context, importID string) ([]Received, erro
 // Count returns how many events were recorded for importID (all imports
 // when empty) with a count aggregation, without reading the documents.
 func (s *Store) Count(ctx context.Context, importID string) (int64, error) {
-	q := s.fs.Collection(ColReceived).Where(fieldType, ">", "")
+	q := store.QuerySinkRecorded.On(s.fs, "")
 	if importID != "" {
-		q = s.fs.Collection(ColReceived).Where(fieldImportID, "==", importID)
+		q = store.QuerySinkOfImport.On(s.fs, importID)
 	}
 	res, err := q.NewAggregationQuery().WithCount("n").Get(ctx)
 	if err != nil {

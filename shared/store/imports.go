@@ -160,11 +160,11 @@ func (s *Store) Import(ctx context.Context, id string) (hoadon.Import, error) {
 // ListImports returns the imports of a company (all companies when company is
 // empty), newest first.
 func (s *Store) ListImports(ctx context.Context, company string, limit int) ([]hoadon.Import, error) {
-	q := s.fs.Collection(colImports).Query
+	q := QueryImportsNewest.On(s.fs)
 	if company != "" {
-		q = q.Where("params.company_id", "==", company)
+		q = QueryImportsOfCompany.On(s.fs, company)
 	}
-	it := q.OrderBy("created_at", firestore.Desc).Limit(limit).Documents(ctx)
+	it := q.Limit(limit).Documents(ctx)
 	defer it.Stop()
 	var out []hoadon.Import
 	for {
@@ -241,7 +241,7 @@ func (s *Store) Finish(ctx context.Context, id string, state hoadon.ImportState,
 
 // Running returns the ids of the imports in state running.
 func (s *Store) Running(ctx context.Context) ([]string, error) {
-	docs, err := s.fs.Collection(colImports).Where("state", "==", string(hoadon.ImportRunning)).Select().Documents(ctx).GetAll()
+	docs, err := QueryImportsInState.On(s.fs, string(hoadon.ImportRunning)).Select().Documents(ctx).GetAll()
 	if err != nil {
 		return nil, gcp.Classify("store.Running", err)
 	}

@@ -201,9 +201,9 @@ func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, 
 // Invoices calls fn for every invoice of an import in id order, optionally
 // only those in one status.
 func (s *Store) Invoices(ctx context.Context, importID string, only hoadon.InvoiceStatus, fn func(hoadon.Invoice) error) error {
-	q := s.importRef(importID).Collection(colInvoices).Query
+	q := QueryInvoicesOfImport.On(s.importRef(importID))
 	if only != "" {
-		q = q.Where("status", "==", string(only))
+		q = QueryInvoicesInStatus.On(s.importRef(importID), string(only))
 	}
 	it := q.Documents(ctx)
 	defer it.Stop()
@@ -231,8 +231,7 @@ func (s *Store) Invoices(ctx context.Context, importID string, only hoadon.Invoi
 func (s *Store) Stale(ctx context.Context, importID string, olderThan time.Time, limit int) ([]hoadon.Invoice, error) {
 	var out []hoadon.Invoice
 	for _, st := range []hoadon.InvoiceStatus{hoadon.StatusDiscovered, hoadon.StatusDownloading} {
-		it := s.importRef(importID).Collection(colInvoices).Where("status", "==", string(st)).
-			Where("updated_at", "<", olderThan).Limit(limit - len(out)).Documents(ctx)
+		it := QueryInvoicesStale.On(s.importRef(importID), string(st), olderThan).Limit(limit - len(out)).Documents(ctx)
 		for len(out) < limit {
 			snap, err := it.Next()
 			if err == iterator.Done {

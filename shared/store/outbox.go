@@ -87,15 +87,14 @@ func (s *Store) MarkDelivered(ctx context.Context, id, subscriber string, subscr
 // olderThan, oldest first, so a sweeper can enqueue their delivery again after
 // a crash between commit and enqueue.
 func (s *Store) PendingEvents(ctx context.Context, olderThan time.Time, limit int) ([]OutboxEvent, error) {
-	q := s.fs.Collection(colOutbox).Where("done", "==", false).Where("created_at", "<", olderThan).
-		OrderBy("created_at", firestore.Asc).Limit(limit)
+	q := QueryOutboxPending.On(s.fs, false, olderThan).Limit(limit)
 	evs, err := readEvents(q.Documents(ctx))
 	return evs, gcp.Classify("store.PendingEvents", err)
 }
 
 // ImportEvents lists the events of one import in creation order.
 func (s *Store) ImportEvents(ctx context.Context, importID string) ([]OutboxEvent, error) {
-	q := s.fs.Collection(colOutbox).Where("import_id", "==", importID).OrderBy("created_at", firestore.Asc)
+	q := QueryOutboxOfImport.On(s.fs, importID)
 	evs, err := readEvents(q.Documents(ctx))
 	return evs, gcp.Classify("store.ImportEvents", err)
 }
