@@ -68,13 +68,17 @@ locals {
 
   # Project roles of the pipeline runtime. Queues dl-{mst} are created on
   # demand, so the runtime administers queues (create, update rate) and
-  # enqueues tasks at project scope. (An IAM condition on resource.name could
-  # narrow this to dl-* and webhooks; not verified, so not used.)
+  # enqueues tasks at project scope; the lost-task sweep reads tasks
+  # (cloudtasks.tasks.get, in cloudtasks.viewer, not in queueAdmin). (An IAM
+  # condition on resource.name could narrow this to dl-* and webhooks; not
+  # verified, so not used.) iam_permissions_test.go checks these roles cover
+  # every Google API call the code makes.
   functions_roles = concat(
     [
       "roles/datastore.user",
       "roles/cloudtasks.queueAdmin",
       "roles/cloudtasks.enqueuer",
+      "roles/cloudtasks.viewer",
       "roles/workflows.invoker",
       "roles/logging.logWriter",
     ],
