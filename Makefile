@@ -44,6 +44,12 @@ fuzz:
 build:
 	$(GO) build -o bin/ ./cmd/...
 
+## tf-check: terraform init, validate and the plan tests of terraform/tests with the
+## google provider from a local mirror (HOADON_TF_PROVIDER_MIRROR; terraform/README.md)
+.PHONY: tf-check
+tf-check:
+	@bash scripts/tf-check.sh
+
 ## image: the cmd/server container image (Dockerfile) with docker if an engine
 ## answers, else with ko (KO_DOCKER_REPO pushes there; unset writes out/server-image.tar)
 IMAGE ?= hoadon-server:dev

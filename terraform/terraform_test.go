@@ -132,6 +132,32 @@ func TestFormat(t *testing.T) {
 	})
 }
 
+// TestPlanTestsParse: the plan tests of make tf-check (which needs the
+// provider) at least parse and are formatted in every make test.
+func TestPlanTestsParse(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(tfDir, "tests", "*.tftest.hcl"))
+	if len(files) < 3 {
+		t.Fatalf("found %d plan tests in tests/", len(files))
+	}
+	srcs := map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[filepath.Base(f)] = string(b)
+	}
+	cfg := snippet(t, srcs)
+	for _, f := range cfg.unformatted() {
+		t.Errorf("tests/%s is not formatted (terraform fmt)", f)
+	}
+	for name, body := range cfg.bodies {
+		if len(nestedBlocks(body, "run")) == 0 {
+			t.Errorf("tests/%s has no run block", name)
+		}
+	}
+}
+
 func TestDocumented(t *testing.T) {
 	expectNone(t, "docs", checkDocumented(load(t)))
 	t.Run("broken snippet", func(t *testing.T) {

@@ -1,0 +1,44 @@
+# The first apply (README step 2): deploy_workloads defaults to false and
+# creates the foundation only.
+# Plans only: the google provider is configured with a placeholder token and
+# never called (the one data source is overridden), so no project is needed.
+provider "google" {
+  project      = "hoadon-plan"
+  region       = "asia-southeast1"
+  access_token = "plan-only"
+}
+
+override_data {
+  target = data.google_project.this
+  values = {
+    number = "123456789012"
+  }
+}
+
+variables {
+  project_id = "hoadon-plan"
+}
+
+run "foundation" {
+  command = plan
+
+  assert {
+    condition     = length(module.functions) == 0 && length(google_workflows_workflow.workflow) == 0 && length(google_compute_instance.server) == 0
+    error_message = "The first apply must not deploy services, workflows or the VM: their image and secret versions do not exist yet."
+  }
+
+  assert {
+    condition     = google_firestore_index.invoices_by_status.query_scope == "COLLECTION"
+    error_message = "The stale-invoice query runs on one import's invoices: its index must be collection-scoped."
+  }
+
+  assert {
+    condition     = google_firestore_index.imports_by_company.fields[1].order == "DESCENDING"
+    error_message = "Imports of a company are listed newest first."
+  }
+
+  assert {
+    condition     = google_project_iam_member.functions["roles/cloudtasks.viewer"].role == "roles/cloudtasks.viewer"
+    error_message = "The functions account needs cloudtasks.tasks.get (TaskExists) through roles/cloudtasks.viewer."
+  }
+}
