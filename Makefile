@@ -90,6 +90,13 @@ bench-export:
 	@$(GO) build -o out/bench/bin/exportbench ./cmd/exportbench
 	@out/bench/bin/exportbench -sizes 10000,100000 -lines 5 -json out/bench-export.json $(BENCH_FLAGS)
 
+## bench-pages: the console's pages with 100 companies × 12 monthly imports
+## in Firestore: p50/p99 per page (docs/benchmarks.md)
+.PHONY: bench-pages
+bench-pages:
+	@mkdir -p out
+	@$(GO) run ./cmd/pagebench -companies 100 -months 12 -json out/bench-pages.json
+
 ## bench-large: 100 companies × 1,000 invoices at L = 8 s (bound 50/s: ≈ 35 min; not in CI).
 ## No baseline (it would take as long again; the ratio needs none): BENCH_FLAGS= overrides.
 bench-large:

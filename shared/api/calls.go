@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/hoadon/hoadon/shared/einvoice"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/logx"
@@ -198,12 +199,17 @@ func (s *Server) ImportInvoice(ctx context.Context, importID, invoiceID string) 
 	return inv, err
 }
 
-// InvoiceFile is one stored file of an invoice: its XML, the portal's ZIP
-// or the parsed JSON (kind xml, zip, json).
+// InvoiceFile is one stored file of an invoice: its XML, the portal's ZIP,
+// the parsed JSON, or the portal's HTML rendering from inside the ZIP (kind
+// xml, zip, json, html).
 func (s *Server) InvoiceFile(ctx context.Context, inv hoadon.Invoice, kind string) ([]byte, error) {
-	name := map[string]string{"xml": inv.Objects.XML, "zip": inv.Objects.ZIP, "json": inv.Objects.JSON}[kind]
+	name := map[string]string{"xml": inv.Objects.XML, "zip": inv.Objects.ZIP, "json": inv.Objects.JSON, "html": inv.Objects.ZIP}[kind]
 	if name == "" {
 		return nil, hoadon.Errorf(hoadon.CodeNotFound, "invoice %s has no stored %s", inv.ID, kind)
 	}
-	return s.svc.Blobs.Get(ctx, name)
+	data, err := s.svc.Blobs.Get(ctx, name)
+	if err != nil || kind != "html" {
+		return data, err
+	}
+	return einvoice.HTMLFromZIP(data)
 }

@@ -126,7 +126,8 @@ func (c *Console) invoicePage(w http.ResponseWriter, r *http.Request, q *request
 // invoiceFile downloads a stored file of the invoice.
 func (c *Console) invoiceFile(w http.ResponseWriter, r *http.Request, q *request) {
 	kind := r.PathValue("kind")
-	types := map[string]string{"xml": "application/xml", "zip": "application/zip", "json": "application/json"}
+	types := map[string]string{"xml": "application/xml", "zip": "application/zip", "json": "application/json",
+		"html": "text/html; charset=utf-8"}
 	if types[kind] == "" {
 		c.notFound(w, q)
 		return
@@ -144,6 +145,7 @@ func (c *Console) invoiceFile(w http.ResponseWriter, r *http.Request, q *request
 	k := inv.Key
 	name := k.NBMST + "_" + strconv.Itoa(k.KHMSHDon) + "_" + k.KHHDon + "_" + strconv.FormatInt(k.SHDon, 10) + "." + kind
 	w.Header().Set("Content-Type", types[kind])
+	w.Header().Set("Content-Security-Policy", "sandbox") // the portal's HTML is untrusted: never run it in our origin
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Write(data)
 }
