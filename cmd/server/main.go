@@ -71,9 +71,21 @@ func handler(target string) (http.Handler, error) {
 	return h, nil
 }
 
+// writeTimeout bounds a request from the end of its headers to the end of
+// the answer: the longest call is the workflow's discover (1800 s, as in
+// terraform/main.tf); request bodies are at most 64 KiB, read in a minute.
+const writeTimeout = 31 * time.Minute
+
+// newServer bounds every phase of a connection, so a client that trickles
+// headers or a body, or idles, cannot hold it open for ever.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: writeTimeout, IdleTimeout: 2 * time.Minute}
+}
+
 // serve runs srv until ctx ends, then drains requests for up to 30 s.
 func serve(ctx context.Context, lis net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(h)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(lis) }()
 	fmt.Fprintf(os.Stderr, "server: listening on %s\n", lis.Addr())

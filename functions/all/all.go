@@ -27,11 +27,13 @@ var Functions = map[string]http.Handler{
 	schedtick.Name: schedtick.Handler,
 }
 
-// Mux routes every function.
+// Mux routes every function. The event sink, a consumer deployed next to
+// the pipeline, is mounted only when the environment configures it: an
+// unconfigured sink would only answer errors to whoever probes it.
 func Mux() http.Handler {
 	mux := http.NewServeMux()
 	for name, h := range Functions {
-		if name != fapi.Name {
+		if name != fapi.Name && (name != eventsink.Name || eventsink.Configured()) {
 			mux.Handle("/"+name, h)
 		}
 	}

@@ -5,11 +5,13 @@ package deliver
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/hoadon/hoadon/shared/app"
+	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/web"
 )
@@ -26,6 +28,11 @@ var Handler = app.Handler(func(a *app.App) http.Handler {
 
 // Request is one delivery.
 type Request importer.DeliverRequest
+
+// Validate checks the ids before anything reads them.
+func (r Request) Validate() error {
+	return errors.Join(hoadon.ValidateID("event_id", r.EventID), hoadon.ValidateID("subscriber", r.Subscriber))
+}
 
 // LogAttrs puts the event on every log line of the call.
 func (r Request) LogAttrs() []any { return []any{"event", r.EventID, "subscriber", r.Subscriber} }

@@ -5,12 +5,14 @@
 package download
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/hoadon/hoadon/shared/app"
+	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/logx"
 	"github.com/hoadon/hoadon/shared/web"
@@ -31,6 +33,10 @@ var Handler = app.Handler(func(a *app.App) http.Handler {
 		var req importer.DownloadRequest
 		if err := web.DecodeJSON(r, &req); err != nil {
 			web.WriteError(ctx, w, a.Log, err) // 400: Cloud Tasks retries it, but it can never succeed
+			return
+		}
+		if err := errors.Join(hoadon.ValidateID("import_id", req.ImportID), hoadon.ValidateID("invoice_id", req.InvoiceID)); err != nil {
+			web.WriteError(ctx, w, a.Log, err)
 			return
 		}
 		retries, _ := strconv.Atoi(r.Header.Get("X-CloudTasks-TaskRetryCount"))

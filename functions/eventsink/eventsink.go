@@ -43,13 +43,15 @@ func build(ctx context.Context) (http.Handler, error) {
 	return sink.New(ctx, fs, cfg)
 }
 
+// Configured reports whether the environment configures a sink (its
+// verifying keys); the all-in-one server mounts /eventsink only then.
+func Configured() bool { return os.Getenv(sink.EnvKeys) != "" }
+
 // Handler serves the function; the sink is built on first use.
 var Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	once.Do(func() { handler, initErr = build(context.WithoutCancel(r.Context())) })
 	if initErr != nil {
-		var body web.ErrorBody
-		body.Error.Code, body.Error.Message = "misconfigured", initErr.Error()
-		web.WriteJSON(w, http.StatusInternalServerError, body)
+		web.Misconfigured(r.Context(), w, sink.NewLogger(nil), initErr)
 		return
 	}
 	handler.ServeHTTP(w, r)

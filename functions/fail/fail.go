@@ -35,6 +35,9 @@ type Request struct {
 	Reason   string `json:"reason"`
 }
 
+// Validate checks the import id before anything reads it.
+func (r Request) Validate() error { return hoadon.ValidateID("import_id", r.ImportID) }
+
 // LogAttrs puts the import id on every log line of the call.
 func (r Request) LogAttrs() []any { return []any{"import", r.ImportID} }
 

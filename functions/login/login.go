@@ -10,6 +10,7 @@ import (
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/hoadon/hoadon/shared/app"
+	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/web"
 )
@@ -28,6 +29,9 @@ var Handler = app.Handler(func(a *app.App) http.Handler {
 type Request struct {
 	ImportID string `json:"import_id"`
 }
+
+// Validate checks the import id before anything reads it.
+func (r Request) Validate() error { return hoadon.ValidateID("import_id", r.ImportID) }
 
 // LogAttrs puts the import id on every log line of the call.
 func (r Request) LogAttrs() []any { return []any{"import", r.ImportID} }

@@ -138,18 +138,8 @@ func answer[T any](ctx context.Context, w http.ResponseWriter, s *Server, fn fun
 }
 
 // validID accepts the ids this API hands out (UUIDs) and nothing that could
-// be a Firestore path.
-func validID(id string) bool {
-	if len(id) == 0 || len(id) > 64 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+// be a Firestore path or a reserved id (hoadon.ValidateID).
+func validID(id string) bool { return hoadon.ValidateID("id", id) == nil }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()

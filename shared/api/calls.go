@@ -43,8 +43,8 @@ func startResponse(imp hoadon.Import, created bool, msg string) wire.StartRespon
 // checkImport refuses an id this API did not hand out and one that names
 // no import.
 func (s *Server) checkImport(ctx context.Context, id string) error {
-	if !validID(id) {
-		return hoadon.Errorf(hoadon.CodeInvalid, "task id %q is not valid", id)
+	if err := hoadon.ValidateID("task id", id); err != nil {
+		return err
 	}
 	if _, err := s.svc.Store.Import(ctx, id); err != nil {
 		if hoadon.ErrorCode(err) == hoadon.CodeNotFound {

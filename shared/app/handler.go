@@ -3,7 +3,6 @@ package app
 import (
 	"log/slog"
 	"net/http"
-	"os"
 	"sync"
 
 	"github.com/hoadon/hoadon/shared/auth"
@@ -14,8 +13,8 @@ import (
 // Handler returns the http.Handler of an internal function: it builds the
 // process's App on first request, accepts only callers with a valid OIDC
 // token of an internal principal, and serves through the handler build
-// makes. A broken configuration answers 500 with the reason (configuration
-// errors hold no secrets) instead of crashing the instance in a restart loop.
+// makes. A broken configuration answers a generic 500 and logs the reason
+// instead of crashing the instance in a restart loop.
 func Handler(build func(*App) http.Handler) http.Handler {
 	return guarded(build, (*auth.Policy).GuardInternal)
 }
@@ -32,11 +31,7 @@ func guarded(build func(*App) http.Handler, guard func(*auth.Policy, http.Handle
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, err := Default(r.Context())
 		if err != nil {
-			log := logx.New(os.Stdout, slog.LevelInfo)
-			log.ErrorContext(r.Context(), "server misconfigured", "err", err)
-			var body web.ErrorBody
-			body.Error.Code, body.Error.Message = "misconfigured", err.Error()
-			web.WriteJSON(w, http.StatusInternalServerError, body)
+			web.Misconfigured(r.Context(), w, logx.New(LogOutput, slog.LevelInfo), err)
 			return
 		}
 		once.Do(func() { h = web.Logged(a.Log, a.Config.Project, guard(a.Auth, build(a))) })

@@ -81,6 +81,9 @@ func TestTokenVerifier(t *testing.T) {
 		{"expired", "Bearer " + is.token(t, is.key, jwt.MapClaims{"exp": time.Now().Add(-time.Hour).Unix()}), "expired"},
 		{"wrong audience", "Bearer " + is.token(t, is.key, jwt.MapClaims{"aud": "https://evil.example/login"}), "audience"},
 		{"audience sibling", "Bearer " + is.token(t, is.key, jwt.MapClaims{"aud": "https://fn.example.evil/login"}), "audience"},
+		{"another function", "Bearer " + is.token(t, is.key, jwt.MapClaims{"aud": "https://fn.example/download"}), "audience"},
+		{"the base URL only", "Bearer " + is.token(t, is.key, jwt.MapClaims{"aud": "https://fn.example"}), "audience"},
+		{"under the function", "Bearer " + is.token(t, is.key, jwt.MapClaims{"aud": "https://fn.example/login/x"}), "audience"},
 		{"forged", "Bearer " + is.token(t, other, nil), "bad signature"},
 		{"wrong issuer", "Bearer " + is.token(t, is.key, jwt.MapClaims{"iss": "https://accounts.google.com"}), "wrong issuer"},
 		{"other principal", "Bearer " + is.token(t, is.key, jwt.MapClaims{"email": "intruder@x.com"}), "may not call"},
@@ -92,7 +95,7 @@ func TestTokenVerifier(t *testing.T) {
 			if tc.header != "" {
 				r.Header.Set("Authorization", tc.header)
 			}
-			who, err := v.Verify(context.Background(), r)
+			who, err := v.VerifyCall(context.Background(), r)
 			if tc.want == "" {
 				if err != nil || who != "wf@p.iam.gserviceaccount.com" {
 					t.Fatalf("Verify = %q, %v", who, err)
@@ -181,6 +184,9 @@ func TestPolicy(t *testing.T) {
 		{"internal with workflow token", call(internal, "/login", "Authorization", "Bearer "+is.token(t, is.key, nil)), 204},
 		{"internal with API key", call(internal, "/login", "X-API-Key", key), 401},
 		{"internal with API principal token", call(internal, "/login", "Authorization", "Bearer "+apiTok), 401},
+		{"internal with another function's token", call(internal, "/download", "Authorization", "Bearer "+is.token(t, is.key, nil)), 401},
+		{"public with a token for a URL under the API", call(pub, "/api/tasks", "Authorization", "Bearer "+is.token(t, is.key,
+			jwt.MapClaims{"aud": "https://api.example/api/tasks", "email": "ops@example.com"})), 401},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, tc.got, tc.want)

@@ -65,7 +65,7 @@ func (p *Policy) GuardInternal(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		who, err := p.Internal.Verify(r.Context(), r)
+		who, err := p.Internal.VerifyCall(r.Context(), r)
 		if err != nil {
 			refuse(r.Context(), w, p.Log, err)
 			return

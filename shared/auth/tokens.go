@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -27,9 +28,10 @@ type TokenVerifier struct {
 	verifier *oidc.IDTokenVerifier // built on first use: discovery needs the network
 }
 
-// NewTokenVerifier accepts tokens from issuer whose audience is one of
-// audiences, or a URL under one of them (a function's URL under the
-// functions' base URL), for one of principals (e-mail addresses).
+// NewTokenVerifier accepts tokens from issuer for one of principals (e-mail
+// addresses). Verify takes a token whose audience is exactly one of
+// audiences; VerifyCall one whose audience is exactly the URL called: one of
+// audiences (base URLs) followed by the request's path.
 func NewTokenVerifier(issuer string, audiences, principals []string) *TokenVerifier {
 	v := &TokenVerifier{issuer: issuer, principals: map[string]bool{}, client: &http.Client{}}
 	for _, a := range audiences {
@@ -55,12 +57,31 @@ func (v *TokenVerifier) idVerifier(ctx context.Context) (*oidc.IDTokenVerifier, 
 	if err != nil {
 		return nil, hoadon.Wrap(hoadon.CodeTransient, err, "fetching the token issuer's keys")
 	}
-	v.verifier = p.Verifier(&oidc.Config{SkipClientIDCheck: true}) // audience is checked below, by prefix
+	v.verifier = p.Verifier(&oidc.Config{SkipClientIDCheck: true}) // audience is checked below, per request
 	return v.verifier, nil
 }
 
-// Verify checks the request's bearer token and returns its principal.
+// Verify checks the request's bearer token and returns its principal; the
+// token's audience must be exactly one of the verifier's audiences.
 func (v *TokenVerifier) Verify(ctx context.Context, r *http.Request) (string, error) {
+	return v.verify(ctx, r, v.audiences)
+}
+
+// VerifyCall is Verify for a call to one function: the token's audience must
+// be the exact URL of the function called (a base URL followed by the
+// request's path; the base URL alone for a request to "/", as on Cloud Run),
+// so a token minted for one function cannot be replayed against another
+// served by the same host.
+func (v *TokenVerifier) VerifyCall(ctx context.Context, r *http.Request) (string, error) {
+	path := strings.TrimSuffix(r.URL.EscapedPath(), "/")
+	want := make([]string, len(v.audiences))
+	for i, a := range v.audiences {
+		want[i] = a + path
+	}
+	return v.verify(ctx, r, want)
+}
+
+func (v *TokenVerifier) verify(ctx context.Context, r *http.Request, audiences []string) (string, error) {
 	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || raw == "" {
 		return "", hoadon.Errorf(hoadon.CodeUnauthorized, "missing bearer token")
@@ -80,7 +101,7 @@ func (v *TokenVerifier) Verify(ctx context.Context, r *http.Request) (string, er
 	if err := tok.Claims(&claims); err != nil || claims.Email == "" || !claims.EmailVerified {
 		return "", hoadon.Errorf(hoadon.CodeUnauthorized, "token carries no verified e-mail")
 	}
-	if !v.audienceOK(tok.Audience) {
+	if !audienceOK(tok.Audience, audiences) {
 		return "", hoadon.Errorf(hoadon.CodeUnauthorized, "token audience %v is not this service", tok.Audience)
 	}
 	if !v.principals[strings.ToLower(claims.Email)] {
@@ -89,13 +110,10 @@ func (v *TokenVerifier) Verify(ctx context.Context, r *http.Request) (string, er
 	return claims.Email, nil
 }
 
-func (v *TokenVerifier) audienceOK(auds []string) bool {
-	for _, got := range auds {
-		got = strings.TrimSuffix(got, "/")
-		for _, want := range v.audiences {
-			if got == want || strings.HasPrefix(got, want+"/") {
-				return true
-			}
+func audienceOK(got, want []string) bool {
+	for _, g := range got {
+		if slices.Contains(want, strings.TrimSuffix(g, "/")) {
+			return true
 		}
 	}
 	return false

@@ -7,6 +7,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"slices"
@@ -60,10 +61,10 @@ var Vars = []Var{
 	{"HOADON_GEMINI_LOCATION", "us-central1", "Vertex AI location"},
 	{"HOADON_GEMINI_MODEL", "gemini-2.5-flash", "model for the captcha fallback"},
 	{"HOADON_GEMINI_URL", "", "Vertex AI base URL override (the local fake)"},
-	{"HOADON_LOCAL", "false", "local mode: allows loopback webhook URLs"},
+	{"HOADON_LOCAL", "false", "local mode: allows loopback webhook URLs and HOADON_AUTH=off"},
 	{"HOADON_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"HOADON_INSTANCE", "", "name of this process in login leases (default host name and pid)"},
-	{"HOADON_AUTH", "required", "required: the API needs a key or ID token and internal functions an OIDC token; off: no checks (local experiments only)"},
+	{"HOADON_AUTH", "required", "required: the API needs a key or ID token and internal functions an OIDC token; off: no checks (only with HOADON_LOCAL=true)"},
 	{"HOADON_OIDC_ISSUER", "https://accounts.google.com", "issuer of the ID tokens internal callers and API principals present"},
 	{"HOADON_INTERNAL_PRINCIPALS", "", "comma-separated service accounts allowed to call internal functions (Workflows, Cloud Tasks, Scheduler)"},
 	{"HOADON_INTERNAL_AUDIENCES", "", "comma-separated URLs internal tokens may be minted for (default: HOADON_FUNCTIONS_URL, the download and deliver URLs; HOADON_BURST_DOWNLOAD_URL is always added)"},
@@ -168,6 +169,9 @@ func Load(getenv func(string) string) (Config, error) {
 	case "required":
 	case "off":
 		c.AuthOff = true
+		if !c.Local {
+			e.fail("HOADON_AUTH=off is refused unless HOADON_LOCAL=true: it opens the task API and the internal functions to anyone who can reach them")
+		}
 	default:
 		e.fail("HOADON_AUTH must be required or off, not %q", a)
 	}
@@ -246,8 +250,11 @@ func CheckWebhookURL(raw string, local bool) error {
 	return fmt.Errorf("%q: unsupported scheme %q", raw, u.Scheme)
 }
 
+// isLoopback accepts loopback IP literals only: a name (even "localhost" or
+// "127.0.0.1.evil.example") resolves to whatever DNS says.
 func isLoopback(host string) bool {
-	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // env reads variables with defaults from Vars and collects the first error.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hoadon/hoadon/shared/config"
+	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 func getenv(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -57,6 +58,17 @@ func TestErrorsNameTheVariable(t *testing.T) {
 	}
 }
 
+func TestAuthOffNeedsLocal(t *testing.T) {
+	_, err := config.Load(getenv(map[string]string{"HOADON_AUTH": "off"}))
+	if hoadon.ErrorCode(err) != hoadon.CodeInvalid || !strings.Contains(err.Error(), "HOADON_LOCAL=true") {
+		t.Errorf("HOADON_AUTH=off without HOADON_LOCAL: err = %v", err)
+	}
+	c, err := config.Load(getenv(map[string]string{"HOADON_AUTH": "off", "HOADON_LOCAL": "true"}))
+	if err != nil || !c.AuthOff {
+		t.Errorf("HOADON_AUTH=off with HOADON_LOCAL=true: %+v, %v", c.AuthOff, err)
+	}
+}
+
 func TestWebhookURLs(t *testing.T) {
 	for _, tc := range []struct {
 		url   string
@@ -67,6 +79,10 @@ func TestWebhookURLs(t *testing.T) {
 		{"http://127.0.0.1:9000/sink", true, true},
 		{"http://127.0.0.1:9000/sink", false, false},
 		{"http://10.0.0.1/sink", true, false},
+		{"http://[::1]:9000/sink", true, true},
+		{"http://127.0.0.1.evil.example/sink", true, false},
+		{"http://127.evil.example/sink", true, false},
+		{"http://localhost:9000/sink", true, false},
 		{"ftp://x/y", true, false},
 		{"/relative", true, false},
 	} {

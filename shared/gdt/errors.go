@@ -144,15 +144,20 @@ func isHTML(r *response) bool {
 	return bytes.HasPrefix(b, []byte("<")) && bytes.Contains(bytes.ToLower(b), []byte("<html"))
 }
 
-// retryAfter reads Retry-After as seconds or an HTTP date; fallback when
-// absent or unreadable.
+// retryAfter reads Retry-After as seconds or an HTTP date, capped at
+// hoadon.MaxRetryAfter (the portal is untrusted); fallback when absent or
+// unreadable.
 func retryAfter(h http.Header, fallback time.Duration) time.Duration {
+	return hoadon.CapRetryAfter(parseRetryAfter(h, fallback))
+}
+
+func parseRetryAfter(h http.Header, fallback time.Duration) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return fallback
 	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+		return time.Duration(min(n, int64(hoadon.MaxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {

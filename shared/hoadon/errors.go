@@ -103,11 +103,12 @@ func ErrorMessage(err error) string {
 	return err.Error()
 }
 
-// ErrorRetryAfter returns the server-advised wait carried by err, or 0.
+// ErrorRetryAfter returns the server-advised wait carried by err, or 0,
+// capped at MaxRetryAfter.
 func ErrorRetryAfter(err error) time.Duration {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.RetryAfter
+		return CapRetryAfter(e.RetryAfter)
 	}
 	return 0
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,5 +164,34 @@ func TestErrorClassification(t *testing.T) {
 	}
 	if hoadon.Wrap(hoadon.CodeTransient, nil, "x") != nil {
 		t.Error("Wrap(nil) must be nil")
+	}
+}
+
+func TestValidateID(t *testing.T) {
+	for id, ok := range map[string]bool{
+		"3f2b9c1e-8d4a-4c3b-9e1f-0a2b3c4d5e6f": true, "daily_0101234567": true, "a": true,
+		"": false, "__x__": false, "__name__": false, "____": false, "__x": true, "x__": true,
+		"a/b": false, "..": false, "a%2Fb": false, "a b": false, "a\x00b": false, "ａ": false, "a\u202eb": false,
+		strings.Repeat("a", hoadon.MaxIDLength): true, strings.Repeat("a", hoadon.MaxIDLength+1): false,
+	} {
+		err := hoadon.ValidateID("task id", id)
+		if (err == nil) != ok || (err != nil && hoadon.ErrorCode(err) != hoadon.CodeInvalid) {
+			t.Errorf("ValidateID(%q) = %v, want ok %v", id, err, ok)
+		}
+	}
+}
+
+func TestRetryAfterCapped(t *testing.T) {
+	for in, want := range map[time.Duration]time.Duration{
+		-time.Second: 0, 0: 0, 30 * time.Second: 30 * time.Second,
+		hoadon.MaxRetryAfter: hoadon.MaxRetryAfter, 365 * 24 * time.Hour: hoadon.MaxRetryAfter,
+	} {
+		if got := hoadon.CapRetryAfter(in); got != want {
+			t.Errorf("CapRetryAfter(%s) = %s, want %s", in, got, want)
+		}
+		err := &hoadon.Error{Code: hoadon.CodeRateLimited, RetryAfter: in}
+		if got := hoadon.ErrorRetryAfter(err); got != want {
+			t.Errorf("ErrorRetryAfter(%s) = %s, want %s", in, got, want)
+		}
 	}
 }

@@ -13,8 +13,9 @@ import (
 // Host on the client; path-only URL, Host set and maybe TLS terminated by a
 // proxy on the server), so the derived components are computed from here.
 type message struct {
-	r      *http.Request
-	scheme string // "http" or "https", lower case
+	r         *http.Request
+	scheme    string // "http" or "https", lower case
+	targetURI string // pinned "@target-uri"; "" rebuilds it from the request
 }
 
 func newMessage(r *http.Request, trustForwardedProto bool) message {
@@ -76,6 +77,9 @@ func (m message) value(name string) (string, error) {
 	case "@method":
 		return m.r.Method, nil
 	case "@target-uri":
+		if m.targetURI != "" {
+			return m.targetURI, nil
+		}
 		return m.scheme + "://" + m.authority() + m.requestTarget(), nil
 	case "@authority":
 		return m.authority(), nil

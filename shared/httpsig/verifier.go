@@ -50,6 +50,13 @@ type Verifier struct {
 	Tag                 string        // if set, the "tag" parameter must equal it
 	Skew                time.Duration // tolerated clock difference; 0 means DefaultSkew
 	TrustForwardedProto bool          // take the scheme from X-Forwarded-Proto (behind Cloud Run's TLS front end)
+
+	// TargetURI pins "@target-uri": when set, the signature must cover it
+	// and is checked against this URL (the one the subscriber registered)
+	// instead of one rebuilt from the request's Host and scheme, so a
+	// signature made for another subscriber's URL never verifies here, and
+	// no proxy header is trusted.
+	TargetURI string
 }
 
 // Result describes a verified signature.
@@ -84,7 +91,9 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := signatureBase(newMessage(r, v.TrustForwardedProto), sig.input)
+	m := newMessage(r, v.TrustForwardedProto)
+	m.targetURI = v.TargetURI
+	base, err := signatureBase(m, sig.input)
 	if err != nil {
 		return nil, refuse(ErrMalformed, "%v", err)
 	}
@@ -109,6 +118,9 @@ func (v *Verifier) checkRequirements(res *Result) error {
 	req := v.RequiredComponents
 	if req == nil {
 		req = DefaultComponents
+	}
+	if v.TargetURI != "" {
+		req = append(slices.Clip(req), "@target-uri")
 	}
 	for _, c := range req {
 		if !res.Covers(strings.ToLower(c)) {

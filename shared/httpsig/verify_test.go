@@ -334,3 +334,36 @@ func TestSignRefusesBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyPinnedTarget: with TargetURI set, a signature verifies only if
+// it was made for that URL, whatever Host and scheme the request arrived
+// with (behind a proxy), and must cover "@target-uri".
+func TestVerifyPinnedTarget(t *testing.T) {
+	for _, alg := range []httpsig.Algorithm{httpsig.Ed25519, httpsig.HMACSHA256} {
+		t.Run(string(alg), func(t *testing.T) {
+			f := newFixture(t, alg)
+			r, body := f.signed(t)
+			r.Host, r.URL.Scheme = "10.0.0.7:8080", "http" // as a TLS-ending proxy forwards it
+			f.verifier.TargetURI = "https://sink.example/events?x=1"
+			if _, err := f.verifier.Verify(r, body); err != nil {
+				t.Fatalf("signed for the pinned URL: %v", err)
+			}
+
+			f = newFixture(t, alg)
+			r, body = f.signed(t)
+			f.verifier.TargetURI = "https://other-subscriber.example/events?x=1"
+			if _, err := f.verifier.Verify(r, body); !isRefused(err, httpsig.ErrBadSignature) {
+				t.Errorf("signed for another URL: %v", err)
+			}
+
+			f = newFixture(t, alg)
+			f.signer.Components = []string{"@method", "content-type", "content-digest"}
+			f.verifier.RequiredComponents = f.signer.Components
+			r, body = f.signed(t)
+			f.verifier.TargetURI = "https://sink.example/events?x=1"
+			if _, err := f.verifier.Verify(r, body); !isRefused(err, httpsig.ErrMissingComponent) {
+				t.Errorf("signature without @target-uri: %v", err)
+			}
+		})
+	}
+}

@@ -187,7 +187,8 @@ func lookbackDays(top, inParams *int) (int, error) {
 }
 
 // ValidateID accepts ids of 1..MaxIDLength letters, digits, '-' and '_'
-// (nothing that could be a Firestore path), except "create".
+// (nothing that could be a Firestore path, see hoadon.ValidateID), except
+// "create".
 func ValidateID(id string) error {
 	if id == "" {
 		return hoadon.Errorf(hoadon.CodeInvalid, "schedule_id is required")
@@ -198,12 +199,7 @@ func ValidateID(id string) error {
 	if id == "create" {
 		return hoadon.Errorf(hoadon.CodeInvalid, "schedule_id %q is reserved", id)
 	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return hoadon.Errorf(hoadon.CodeInvalid, "schedule_id %q may hold only letters, digits, '-' and '_'", id)
-		}
-	}
-	return nil
+	return hoadon.ValidateID("schedule_id", id)
 }
 
 // ValidateNote checks a note given to pause or unpause.

@@ -3,6 +3,7 @@ package sink
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,9 @@ const (
 	// EnvTrustForwardedProto takes the scheme of @target-uri from
 	// X-Forwarded-Proto ("true" behind Cloud Run's TLS front end); default false.
 	EnvTrustForwardedProto = "HOADON_SINK_TRUST_FORWARDED_PROTO"
+	// EnvURL pins the URL signatures must be made for (the subscriber URL
+	// as registered); default: rebuilt from each request.
+	EnvURL = "HOADON_SINK_URL"
 )
 
 // DefaultMaxAge is the default signature age limit, the same as the
@@ -43,6 +47,9 @@ type Config struct {
 	// TrustForwardedProto takes the request scheme from X-Forwarded-Proto,
 	// needed when TLS ends at a proxy (the signature covers the https URL).
 	TrustForwardedProto bool
+	// URL, when set, is the only "@target-uri" a signature may cover
+	// (httpsig.Verifier.TargetURI).
+	URL string
 	// Tag is the required signature "tag" parameter; "" means
 	// httpsig.DefaultTag, the tag hoadon's deliver function signs with.
 	Tag string
@@ -71,6 +78,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 				"sink config: %s=%q: want a duration such as 5m, above 0 and at most %s", EnvMaxAge, v, maxMaxAge)
 		}
 		cfg.MaxAge = d
+	}
+	if v := strings.TrimSpace(getenv(EnvURL)); v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Config{}, hoadon.Errorf(hoadon.CodeInvalid, "sink config: %s=%q: want the absolute http(s) URL subscribers sign for", EnvURL, v)
+		}
+		cfg.URL = v
 	}
 	if v := strings.TrimSpace(getenv(EnvTrustForwardedProto)); v != "" {
 		b, err := strconv.ParseBool(v)

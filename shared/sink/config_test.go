@@ -27,12 +27,13 @@ func TestConfigFromEnv(t *testing.T) {
 			base64.RawURLEncoding.EncodeToString(edPriv) + ",mac=HMAC-SHA256:" + base64.StdEncoding.EncodeToString(macSecret),
 		sink.EnvMaxAge:              "90s",
 		sink.EnvTrustForwardedProto: "true",
+		sink.EnvURL:                 "https://hooks.example.com/hoadon",
 	}
 	cfg, err := sink.ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.MaxAge != 90*time.Second || !cfg.TrustForwardedProto || len(cfg.Keys) != 3 {
+	if cfg.MaxAge != 90*time.Second || !cfg.TrustForwardedProto || len(cfg.Keys) != 3 || cfg.URL != "https://hooks.example.com/hoadon" {
 		t.Fatalf("cfg = %+v", cfg)
 	}
 	want := map[string]httpsig.Algorithm{"pem-key": httpsig.Ed25519, "raw-priv": httpsig.Ed25519, "mac": httpsig.HMACSHA256}
@@ -82,6 +83,8 @@ func TestConfigErrors(t *testing.T) {
 		{"max age zero", map[string]string{sink.EnvKeys: good, sink.EnvMaxAge: "0s"}, "above 0"},
 		{"max age huge", map[string]string{sink.EnvKeys: good, sink.EnvMaxAge: "48h"}, "at most 24h"},
 		{"bool", map[string]string{sink.EnvKeys: good, sink.EnvTrustForwardedProto: "yes"}, "HOADON_SINK_TRUST_FORWARDED_PROTO"},
+		{"relative URL", map[string]string{sink.EnvKeys: good, sink.EnvURL: "/hook"}, "HOADON_SINK_URL"},
+		{"URL scheme", map[string]string{sink.EnvKeys: good, sink.EnvURL: "ftp://x/hook"}, "HOADON_SINK_URL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -62,6 +62,7 @@ func New(ctx context.Context, fs *firestore.Client, cfg Config) (*Handler, error
 		Replay:              NewFirestoreReplay(fs, ColReplay, now),
 		Tag:                 tag,
 		TrustForwardedProto: cfg.TrustForwardedProto,
+		TargetURI:           cfg.URL,
 	}
 	return &Handler{verifier: v, store: NewStore(fs, now), log: logger}, nil
 }

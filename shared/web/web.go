@@ -12,8 +12,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/logx"
@@ -23,9 +28,9 @@ import (
 // pipeline is a few hundred bytes.
 const MaxBody = 64 << 10
 
-// DecodeJSON reads one JSON object from r's body into v, refusing unknown
-// fields, trailing data, bodies over MaxBody and wrong types, each with a
-// message that names the problem.
+// DecodeJSON reads one JSON object from r's body into v, refusing bodies
+// over MaxBody and everything Unmarshal refuses, each with a message that
+// names the problem.
 func DecodeJSON(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return hoadon.Errorf(hoadon.CodeInvalid, "Content-Type must be application/json, not %q", ct)
@@ -40,52 +45,95 @@ func DecodeJSON(r *http.Request, v any) error {
 	return Unmarshal(body, v)
 }
 
-// Unmarshal is DecodeJSON's decoding, for bodies already read.
+// Unmarshal is the one decoder of every JSON request body, for bodies
+// already read. It uses encoding/json/v2's semantics (through its kept
+// mirror, github.com/go-json-experiment/json, until Go 1.27 makes it
+// standard): member names match case-sensitively, a name given twice is
+// refused (encoding/json v1 matches "Company_ID" to company_id and lets
+// the last of two keys win, so a proxy and this server could read different
+// values from one body), and so are unknown names, invalid UTF-8, wrong
+// types and data after the object.
 func Unmarshal(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return hoadon.Errorf(hoadon.CodeInvalid, "request body is empty; want a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := jsonv2.Unmarshal(body, v, jsonv2.RejectUnknownMembers(true)); err != nil {
+		var he *hoadon.Error
+		if errors.As(err, &he) {
+			return err
+		}
 		return hoadon.Errorf(hoadon.CodeInvalid, "invalid JSON: %s", describe(err))
-	}
-	if dec.More() {
-		return hoadon.Errorf(hoadon.CodeInvalid, "invalid JSON: data after the object")
 	}
 	return nil
 }
 
 func describe(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
+	var sy *jsontext.SyntacticError
+	var se *jsonv2.SemanticError
 	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("syntax error at byte %d: %v", se.Offset, se)
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "the body"
-		}
-		return fmt.Sprintf("%s must be %s, not %s", field, jsonType(te.Type.Kind().String()), te.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.As(err, &sy) && errors.Is(sy.Err, jsontext.ErrDuplicateName):
+		return fmt.Sprintf("%s is given twice", field(sy.JSONPointer))
+	case errors.As(err, &sy) && errors.Is(sy.Err, io.ErrUnexpectedEOF):
 		return "the object is cut short"
+	case errors.As(err, &sy):
+		return fmt.Sprintf("syntax error at byte %d: %v", sy.ByteOffset, sy.Err)
+	case errors.As(err, &se) && errors.Is(se.Err, jsonv2.ErrUnknownName):
+		return fmt.Sprintf("unknown field %s (names are case-sensitive)", field(se.JSONPointer))
+	case errors.As(err, &se) && se.GoType != nil:
+		msg := fmt.Sprintf("%s must be %s, not %s", field(se.JSONPointer), jsonType(se.GoType.Kind()), kindName(se.JSONKind))
+		if se.Err != nil {
+			msg += " (" + se.Err.Error() + ")"
+		}
+		return msg
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-func jsonType(kind string) string {
+// field names a member by its JSON pointer as a dotted path, quoted so that
+// control or direction characters in a hostile name stay visible.
+func field(p jsontext.Pointer) string {
+	if p == "" {
+		return "the body"
+	}
+	var parts []string
+	for tok := range p.Tokens() {
+		parts = append(parts, tok)
+	}
+	return strconv.Quote(strings.Join(parts, "."))
+}
+
+func jsonType(kind reflect.Kind) string {
 	switch kind {
-	case "struct", "map":
+	case reflect.Struct, reflect.Map:
 		return "an object"
-	case "slice", "array":
+	case reflect.Slice, reflect.Array:
 		return "an array"
-	case "string":
+	case reflect.String:
 		return "a string"
-	case "bool":
+	case reflect.Bool:
 		return "true or false"
+	case reflect.Pointer, reflect.Interface:
+		return "a value of another type"
 	}
 	return "a number"
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "true or false"
+	case 'n':
+		return "null"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "something else"
 }
 
 // WriteJSON answers with v as JSON.
@@ -127,6 +175,16 @@ func WriteError(ctx context.Context, w http.ResponseWriter, log *slog.Logger, er
 	WriteJSON(w, status, body)
 }
 
+// Misconfigured answers 500 for a process whose configuration is broken. The
+// detail goes to the log only: it can name files, hosts and settings a
+// caller has no business seeing.
+func Misconfigured(ctx context.Context, w http.ResponseWriter, log *slog.Logger, err error) {
+	log.ErrorContext(ctx, "server misconfigured", "err", err)
+	var body ErrorBody
+	body.Error.Code, body.Error.Message = "misconfigured", "the server is misconfigured; see its log"
+	WriteJSON(w, http.StatusInternalServerError, body)
+}
+
 // Logged wraps a handler: it puts the trace of the request into the
 // context's log fields and logs each request's outcome and duration.
 func Logged(log *slog.Logger, project string, h http.Handler) http.Handler {
@@ -153,8 +211,10 @@ func (r *recorder) WriteHeader(s int) {
 }
 
 // Call adapts fn, a typed JSON-in JSON-out operation, to an HTTP POST
-// handler. The request's import id and company, when it names them, go into
-// every log line of the call.
+// handler. A request with a Validate method is checked before fn runs (the
+// ids it names, so a hostile id never reaches the store). The request's
+// import id and company, when it names them, go into every log line of the
+// call.
 func Call[Req, Resp any](log *slog.Logger, fn func(context.Context, Req) (Resp, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -166,6 +226,12 @@ func Call[Req, Resp any](log *slog.Logger, fn func(context.Context, Req) (Resp, 
 		if err := DecodeJSON(r, &req); err != nil {
 			WriteError(ctx, w, log, err)
 			return
+		}
+		if v, ok := any(req).(interface{ Validate() error }); ok {
+			if err := v.Validate(); err != nil {
+				WriteError(ctx, w, log, err)
+				return
+			}
 		}
 		if l, ok := any(req).(interface{ LogAttrs() []any }); ok {
 			ctx = logx.With(ctx, l.LogAttrs()...)

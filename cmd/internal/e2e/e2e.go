@@ -93,11 +93,12 @@ func Start(ctx context.Context, opts Options) (*Harness, error) {
 		lis.Close()
 		return nil, err
 	}
-	h := &Harness{Stack: stack, URL: url, addr: lis.Addr().String(), handler: all.Mux(), logs: tapLogs()}
+	h := &Harness{Stack: stack, URL: url, addr: lis.Addr().String(), logs: tapLogs()}
 	if err := h.configure(opts); err != nil {
 		lis.Close()
 		return nil, errors.Join(err, h.Close())
 	}
+	h.handler = all.Mux() // after configure: the routes depend on the environment
 	if !opts.Subprocess {
 		h.serve(lis)
 		return h, nil
@@ -121,7 +122,7 @@ func (h *Harness) configure(opts Options) error {
 		h.tasks = t
 		env[localstack.EnvTasksEndpoint] = t.addr
 	}
-	sub, err := startGate(h.handler)
+	sub, err := startGate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.handler.ServeHTTP(w, r) }))
 	if err != nil {
 		return err
 	}
