@@ -75,6 +75,8 @@ func describe(err error) string {
 		return fmt.Sprintf("%s is given twice", field(sy.JSONPointer))
 	case errors.As(err, &sy) && errors.Is(sy.Err, io.ErrUnexpectedEOF):
 		return "the object is cut short"
+	case errors.As(err, &sy) && strings.Contains(sy.Err.Error(), "after top-level value"):
+		return "data after the object"
 	case errors.As(err, &sy):
 		return fmt.Sprintf("syntax error at byte %d: %v", sy.ByteOffset, sy.Err)
 	case errors.As(err, &se) && errors.Is(se.Err, jsonv2.ErrUnknownName):

@@ -38,7 +38,7 @@ func TestUnmarshal(t *testing.T) {
 		{"fraction for an int", `{"task_params":{"limit":1.5}}`, `"task_params.limit" must be a number`},
 		{"overflow", `{"task_params":{"limit":99999999999999999999}}`, `out of range`},
 		{"array body", `[1]`, `the body must be an object, not an array`},
-		{"trailing data", `{"task_type":"x"} {}`, "syntax error"},
+		{"trailing data", `{"task_type":"x"} {}`, "data after the object"},
 		{"cut short", `{"task_type":"x"`, "cut short"},
 		{"invalid UTF-8", "{\"task_type\":\"\xff\"}", "syntax error"},
 		{"lone surrogate", `{"task_type":"\ud800"}`, "syntax error"},
