@@ -72,13 +72,18 @@ type Claims struct {
 // Token signs an ID token for audience on behalf of the service account email, valid for ttl
 // (one hour when ttl <= 0, like Google's).
 func (i *Issuer) Token(audience, email string, ttl time.Duration) (string, error) {
+	return i.TokenAt(audience, email, i.now(), ttl)
+}
+
+// TokenAt is Token issued at a given time: a test's expired token is one
+// issued long enough ago.
+func (i *Issuer) TokenAt(audience, email string, now time.Time, ttl time.Duration) (string, error) {
 	if audience == "" {
 		return "", errors.New("oidc.Token: empty audience")
 	}
 	if ttl <= 0 {
 		ttl = time.Hour
 	}
-	now := i.now()
 	claims := Claims{
 		Issuer: i.url, Audience: audience, Subject: email, Email: email, EmailVerified: email != "",
 		IssuedAt: now.Unix(), Expiry: now.Add(ttl).Unix(),
