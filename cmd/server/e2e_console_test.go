@@ -238,11 +238,11 @@ func TestConsoleCSRF(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	tok := csrfOf("/ui/signin")
+	csrfOf("/ui/signin") // opens the form; its token is deliberately not sent
 	if code := post("/ui/signin", url.Values{"csrf": {"wrong"}, "key": {h.Env["HOADON_API_KEY"]}}); code != http.StatusForbidden {
 		t.Errorf("sign-in without the form's token = %d, want 403", code)
 	}
-	tok = csrfOf("/ui/signin") // a refused form gets a new token
+	tok := csrfOf("/ui/signin") // a refused form gets a new token
 	if code := post("/ui/signin", url.Values{"csrf": {tok}, "key": {"hd_not_a_key"}}); code != http.StatusUnauthorized {
 		t.Errorf("sign-in with a wrong key = %d, want 401", code)
 	}
