@@ -15,20 +15,21 @@ type Type string
 // The event catalogue. shared/events/README.md describes subject and data of
 // each.
 const (
-	ImportStartedType      Type = "vn.hoadon.import.started"
-	DiscoveryCompletedType Type = "vn.hoadon.discovery.completed"
-	InvoiceStoredType      Type = "vn.hoadon.invoice.stored"
-	InvoiceFailedType      Type = "vn.hoadon.invoice.failed"
-	InvoiceUnavailableType Type = "vn.hoadon.invoice.unavailable"
-	ImportCompletedType    Type = "vn.hoadon.import.completed"
-	ImportFailedType       Type = "vn.hoadon.import.failed"
-	ImportCancelledType    Type = "vn.hoadon.import.cancelled"
+	ImportStartedType        Type = "vn.hoadon.import.started"
+	DiscoveryCompletedType   Type = "vn.hoadon.discovery.completed"
+	InvoiceStoredType        Type = "vn.hoadon.invoice.stored"
+	InvoiceFailedType        Type = "vn.hoadon.invoice.failed"
+	InvoiceUnavailableType   Type = "vn.hoadon.invoice.unavailable"
+	InvoiceStatusChangedType Type = "vn.hoadon.invoice.status_changed"
+	ImportCompletedType      Type = "vn.hoadon.import.completed"
+	ImportFailedType         Type = "vn.hoadon.import.failed"
+	ImportCancelledType      Type = "vn.hoadon.import.cancelled"
 )
 
 // Types lists the catalogue in the order events of one import occur.
 var Types = []Type{
 	ImportStartedType, DiscoveryCompletedType, InvoiceStoredType, InvoiceFailedType,
-	InvoiceUnavailableType, ImportCompletedType, ImportFailedType, ImportCancelledType,
+	InvoiceUnavailableType, InvoiceStatusChangedType, ImportCompletedType, ImportFailedType, ImportCancelledType,
 }
 
 // Data is the typed payload of one event type. Each data struct knows its

@@ -81,6 +81,23 @@ type InvoiceUnavailable struct {
 	Reason     string            `json:"reason"`
 }
 
+// InvoiceStatusChanged: a listing (an import's or a recheck's) showed an invoice
+// in another portal status (tthai: 1 new, 2 replacement, 3 adjustment,
+// 4 replaced, 5 adjusted, 6 cancelled) than the last listing that showed it.
+type InvoiceStatusChanged struct {
+	ImportID   string            `json:"import_id"` // the import whose listing saw the change
+	CompanyMST string            `json:"company_mst"`
+	Flow       hoadon.Flow       `json:"flow"`
+	Direction  hoadon.Direction  `json:"direction"`
+	Invoice    hoadon.InvoiceKey `json:"invoice"`
+	Old        int               `json:"old_tthai"`
+	New        int               `json:"new_tthai"`
+	// Related is the invoice that caused the change (the replacement or
+	// adjustment of a 4 or 5), when it has been listed; or the original a
+	// replacement or adjustment names.
+	Related *hoadon.InvoiceKey `json:"related,omitempty"`
+}
+
 // ImportCompleted: nothing is pending; manifest and summary are written.
 type ImportCompleted struct {
 	ImportID   string    `json:"import_id"`

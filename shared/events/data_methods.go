@@ -98,6 +98,32 @@ func (d InvoiceUnavailable) Validate() error {
 }
 
 // EventType implements Data.
+func (d InvoiceStatusChanged) EventType() Type { return InvoiceStatusChangedType }
+
+// EventSubject implements Data.
+func (d InvoiceStatusChanged) EventSubject() string { return d.Invoice.String() }
+
+// EventImportID implements Data.
+func (d InvoiceStatusChanged) EventImportID() string { return d.ImportID }
+
+// Validate implements Data: ids, MST, flow and keys well formed, both
+// statuses portal codes 1..6 and different.
+func (d InvoiceStatusChanged) Validate() error {
+	if err := validateInvoice(d.ImportID, d.CompanyMST, d.Flow, d.Direction, d.Invoice); err != nil {
+		return err
+	}
+	if d.Old < 1 || d.Old > 6 || d.New < 1 || d.New > 6 || d.Old == d.New {
+		return hoadon.Errorf(hoadon.CodeInvalid, "events: status change %d → %d", d.Old, d.New)
+	}
+	if d.Related != nil {
+		if err := d.Related.Validate(); err != nil {
+			return fmt.Errorf("events: related invoice: %w", err)
+		}
+	}
+	return nil
+}
+
+// EventType implements Data.
 func (d ImportCompleted) EventType() Type { return ImportCompletedType }
 
 // EventSubject implements Data.

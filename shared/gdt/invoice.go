@@ -37,6 +37,13 @@ type Invoice struct {
 	MHDon string // tax-authority code (MCCQT); "" for uncoded invoices
 	HSGoc string // original dossier id; "" means export-xml will fail
 
+	// Original is the invoice a replacement (tthai 2) or adjustment (3)
+	// names (khmshdgoc, khhdgoc, shdgoc; the seller is the same), and
+	// OriginalDate its issue date (tdlhdgoc); nil and zero otherwise, and
+	// when the portal's reference is not a valid key (the row stays usable).
+	Original     *hoadon.InvoiceKey
+	OriginalDate hoadon.Date
+
 	Raw json.RawMessage // the row exactly as the portal sent it
 }
 
@@ -67,6 +74,11 @@ type row struct {
 	TGTTTBSo text            `json:"tgtttbso"`
 	MHDon    text            `json:"mhdon"`
 	HSGoc    text            `json:"hsgoc"`
+
+	KHMSHDGoc text            `json:"khmshdgoc"`
+	KHHDGoc   text            `json:"khhdgoc"`
+	SHDGoc    text            `json:"shdgoc"`
+	TDLHDGoc  json.RawMessage `json:"tdlhdgoc"`
 }
 
 // text takes a JSON string, number (kept as its literal) or null.
@@ -119,7 +131,32 @@ func decodeInvoice(raw json.RawMessage, flow hoadon.Flow) (Invoice, error) {
 	if err != nil {
 		return Invoice{}, hoadon.Wrap(hoadon.CodeBadData, err, "invoice "+inv.Key.String())
 	}
+	inv.Original, inv.OriginalDate = decodeOriginal(r, inv.Key)
 	return inv, nil
+}
+
+// decodeOriginal reads the reference of a replacement or adjustment to its
+// original: same seller, the template defaulting to the invoice's own.
+func decodeOriginal(r row, self hoadon.InvoiceKey) (*hoadon.InvoiceKey, hoadon.Date) {
+	if r.KHHDGoc == "" || r.SHDGoc == "" {
+		return nil, hoadon.Date{}
+	}
+	k := hoadon.InvoiceKey{NBMST: self.NBMST, KHMSHDon: self.KHMSHDon, KHHDon: string(r.KHHDGoc)}
+	var err error
+	if r.KHMSHDGoc != "" {
+		k.KHMSHDon, err = strconv.Atoi(string(r.KHMSHDGoc))
+	}
+	if err != nil {
+		return nil, hoadon.Date{}
+	}
+	if k.SHDon, err = strconv.ParseInt(string(r.SHDGoc), 10, 64); err != nil || k.Validate() != nil {
+		return nil, hoadon.Date{}
+	}
+	var d hoadon.Date
+	if t, err := ParseTDLap(r.TDLHDGoc); err == nil {
+		d = hoadon.DateOf(t)
+	}
+	return &k, d
 }
 
 func decodeKey(r row) (hoadon.InvoiceKey, error) {

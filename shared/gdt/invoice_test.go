@@ -113,3 +113,23 @@ func TestDetail(t *testing.T) {
 		t.Fatalf("line items lost: %v %s", err, inv.Raw)
 	}
 }
+
+// Ensure a replacement's reference to its original is read, and a
+// malformed reference costs the link only, not the invoice.
+func TestOriginalReference(t *testing.T) {
+	ref := strings.Replace(sampleRow, `"tthai":1`, `"tthai":2,"khmshdgoc":1,"khhdgoc":"C26TAB","shdgoc":77,"tdlhdgoc":"2026-03-01T17:00:00Z","tthdclquan":true`, 1)
+	bad := strings.Replace(strings.Replace(ref, `"shdon":1234`, `"shdon":1235`, 1), `"khhdgoc":"C26TAB"`, `"khhdgoc":"../x"`, 1)
+	f := newFixture(t)
+	f.handle("/query/invoices/sold", reply(200, "application/json", `{"datas":[`+ref+`,`+bad+`],"total":2,"state":null}`))
+	p, err := f.client().ListPage(context.Background(), f.session(), marchQuery(hoadon.FlowSoldEInvoice), "")
+	if err != nil || len(p.Invoices) != 2 {
+		t.Fatalf("page %+v, %v", p, err)
+	}
+	want := hoadon.InvoiceKey{NBMST: "0100109106", KHMSHDon: 1, KHHDon: "C26TAB", SHDon: 77}
+	if o := p.Invoices[0].Original; o == nil || *o != want || p.Invoices[0].OriginalDate.String() != "2026-03-02" {
+		t.Errorf("original %v of %s", o, p.Invoices[0].OriginalDate)
+	}
+	if p.Invoices[1].Original != nil || p.Invoices[1].TThai != 2 {
+		t.Errorf("bad reference kept: %v", p.Invoices[1].Original)
+	}
+}

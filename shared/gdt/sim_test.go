@@ -97,3 +97,55 @@ func TestSimListEqualsTruth(t *testing.T) {
 		})
 	}
 }
+
+// TestSimStatusChangesListed checks the list rows carry a status change
+// made at the simulator and the replacement's reference to its original.
+func TestSimStatusChangesListed(t *testing.T) {
+	srv := startSim(t, func(o *gdtsim.Options) { o.RelatedShare = 0 })
+	co := srv.Companies()[0]
+	from, to := dates("2026-03-01", "2026-03-31")
+	var orig, adj gdtsim.Truth
+	for _, tr := range srv.Invoices(co.MST, from.Time, to.Time) {
+		switch {
+		case tr.Flow == string(hoadon.FlowSoldEInvoice) && orig.SHDon == 0:
+			orig = tr
+		case tr.Flow == string(hoadon.FlowPurchaseEInvoice) && adj.SHDon == 0:
+			adj = tr
+		}
+	}
+	rep, err := srv.Replace(co.MST, orig.Key(), time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad, err := srv.Adjust(co.MST, adj.Key(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := simClient(t, srv.URL())
+	s := simLogin(t, c, co)
+	got := map[string]gdt.Invoice{}
+	for _, flow := range []hoadon.Flow{hoadon.FlowSoldEInvoice, hoadon.FlowPurchaseEInvoice} {
+		for inv, err := range c.List(context.Background(), s, flow, from, to) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[inv.Key.String()] = inv
+		}
+	}
+	key := func(k gdtsim.Key) string {
+		return hoadon.InvoiceKey{NBMST: k.NBMST, KHMSHDon: k.KHMSHDon, KHHDon: k.KHHDon, SHDon: k.SHDon}.String()
+	}
+	if o := got[key(orig.Key())]; o.TThai != 4 || o.Original != nil {
+		t.Errorf("original: tthai %d, original %v", o.TThai, o.Original)
+	}
+	r := got[key(rep.Invoice.Key())]
+	if r.TThai != 2 || r.Original == nil || r.Original.String() != key(orig.Key()) || r.OriginalDate.String() != orig.Date {
+		t.Errorf("replacement: tthai %d, original %v of %s", r.TThai, r.Original, r.OriginalDate)
+	}
+	if a := got[key(ad.Invoice.Key())]; a.TThai != 3 || a.Original == nil || a.Original.String() != key(adj.Key()) || !a.Total.IsNegative() {
+		t.Errorf("adjustment: tthai %d, original %v, total %s", a.TThai, a.Original, a.Total)
+	}
+	if got[key(adj.Key())].TThai != 5 {
+		t.Errorf("adjusted original: tthai %d", got[key(adj.Key())].TThai)
+	}
+}
