@@ -7,9 +7,11 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/hoadon/hoadon/shared/events"
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/queue"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // DiscoverRequest asks for one flow over one window of at most a month.
@@ -62,7 +64,8 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 	}
 	res := DiscoverResult{State: imp.State}
 	var batch []hoadon.Invoice
-	for inv, err := range gdt.Walk(ctx, s.pageFetcher(sess), w.Flow, from, to, s.Portal.WalkOptions()) {
+	fetch, portalTotal := countTotals(s.pageFetcher(sess))
+	for inv, err := range gdt.Walk(ctx, fetch, w.Flow, from, to, s.Portal.WalkOptions()) {
 		if err != nil {
 			return res, s.discoverError(ctx, company, gen, res.Found, err)
 		}
@@ -75,6 +78,9 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 		}
 	}
 	if err := s.flush(ctx, imp, batch, &res); err != nil {
+		return res, err
+	}
+	if err := s.recordListing(ctx, imp, w.Flow, from, to, res.Found, portalTotal()); err != nil {
 		return res, err
 	}
 	s.Log.InfoContext(ctx, "window discovered", "import", imp.ID, "company", company, "flow", w.Flow,
@@ -97,11 +103,48 @@ func (s *Service) discoverError(ctx context.Context, company string, gen int64, 
 // record turns a list row into the invoice an import tracks.
 func record(company string, inv gdt.Invoice) hoadon.Invoice {
 	return hoadon.Invoice{
-		ID:   inv.Key.ID(company, inv.Flow.Direction()),
-		Key:  inv.Key,
-		Flow: inv.Flow,
-		Date: inv.Date.String(),
+		ID:       inv.Key.ID(company, inv.Flow.Direction()),
+		Key:      inv.Key,
+		Flow:     inv.Flow,
+		Date:     inv.Date.String(),
+		TThai:    inv.TThai,
+		Original: inv.Original,
 	}
+}
+
+// countTotals wraps a page function to keep the portal's own total of each
+// pass (the total its first page reports); the second function returns
+// their sum, or -1 when no pass reported one. Repeated walks of a pass
+// keep the latest.
+func countTotals(fetch gdt.PageFunc) (gdt.PageFunc, func() int) {
+	totals := map[int]int{}
+	wrapped := func(ctx context.Context, q gdt.ListQuery, state string) (gdt.Page, error) {
+		p, err := fetch(ctx, q, state)
+		if err == nil && state == "" {
+			totals[q.TTXLY] = p.Total
+		}
+		return p, err
+	}
+	return wrapped, func() int {
+		if len(totals) == 0 {
+			return -1
+		}
+		n := 0
+		for _, t := range totals {
+			n += t
+		}
+		return n
+	}
+}
+
+// recordListing records a walk that covered a whole calendar month in the
+// month's completeness cell: how many invoices it listed and the portal's
+// total. Partial months (an import of a few days) verify nothing.
+func (s *Service) recordListing(ctx context.Context, imp hoadon.Import, f hoadon.Flow, from, to hoadon.Date, listed, total int) error {
+	if from.Day() != 1 || to.AddDays(1).Day() != 1 || from.Month() != to.Month() || from.Year() != to.Year() {
+		return nil
+	}
+	return s.Store.RecordListing(ctx, importTenant(imp), imp.Params.CompanyID, from.Format("2006-01"), f, listed, total, imp.ID)
 }
 
 // flush records a batch and enqueues the downloads still to do.
@@ -111,10 +154,20 @@ func (s *Service) flush(ctx context.Context, imp hoadon.Import, batch []hoadon.I
 	}
 	company := imp.Params.CompanyID
 	url := s.downloadURL(ctx, len(batch)) // decided on the backlog before this batch joins it
-	pending, err := s.Store.AddDiscovered(ctx, imp.ID, company, imp.Params.Force, batch)
+	c := collect(s, func(changes []store.StatusChange) ([]events.Data, error) {
+		out := make([]events.Data, 0, len(changes))
+		for _, ch := range changes {
+			inv := ch.Invoice
+			out = append(out, events.InvoiceStatusChanged{ImportID: imp.ID, CompanyMST: company, Flow: inv.Flow,
+				Direction: inv.Flow.Direction(), Invoice: inv.Key, Old: ch.Old, New: inv.TThai, Related: ch.Related})
+		}
+		return out, nil
+	})
+	pending, err := s.Store.AddDiscovered(ctx, imp, batch, c.fn)
 	if err != nil {
 		return err
 	}
+	s.dispatch(ctx, c.got)
 	res.Found += len(batch)
 	res.Pending += len(pending)
 	return s.enqueueDownloads(ctx, imp.ID, company, url, pending)

@@ -15,19 +15,6 @@ import (
 // 500 writes per commit; each invoice may take three).
 const batchSize = 100
 
-// registryDoc records that a company's invoice needs no more downloads:
-// stored, or permanently without an original XML on the portal. Later
-// imports skip it unless forced.
-type registryDoc struct {
-	Status   hoadon.InvoiceStatus `firestore:"status"`
-	Key      hoadon.InvoiceKey    `firestore:"key"`
-	Flow     hoadon.Flow          `firestore:"flow"`
-	ImportID string               `firestore:"import_id"`
-	Objects  hoadon.Objects       `firestore:"objects"`
-	SHA256   string               `firestore:"sha256"`
-	StoredAt time.Time            `firestore:"stored_at"`
-}
-
 // AddDiscovered records invoices found by discovery. An invoice already in the
 // import is left as it is; a new one is skipped when the company's registry
 // already holds it — stored, or known to have no original XML — unless
@@ -35,14 +22,19 @@ type registryDoc struct {
 // invoice of the batch that is still discovered, new or not, so the caller
 // (re-)enqueues its download: task names are deterministic, so enqueueing
 // twice is harmless, and an enqueue lost in a crash is made good.
-func (s *Store) AddDiscovered(ctx context.Context, importID, company string, force bool, invs []hoadon.Invoice) ([]hoadon.Invoice, error) {
+//
+// Each listed invoice is also recorded in the tenant's catalogue (see
+// tracking.go): a new one is counted in its month's completeness, a known
+// one whose portal status changed gets the change in its history, counted,
+// and reported by the events changed builds, in the same transaction.
+func (s *Store) AddDiscovered(ctx context.Context, imp hoadon.Import, invs []hoadon.Invoice, changed func([]StatusChange) ([]OutboxEvent, error)) ([]hoadon.Invoice, error) {
 	var pending []hoadon.Invoice
 	for start := 0; start < len(invs); start += batchSize {
 		batch := invs[start:min(start+batchSize, len(invs))]
 		var got []hoadon.Invoice
 		err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 			var err error
-			got, err = s.addBatch(tx, importID, company, force, batch)
+			got, err = s.addBatch(tx, imp, batch, changed)
 			return err
 		})
 		if err != nil {
@@ -53,19 +45,25 @@ func (s *Store) AddDiscovered(ctx context.Context, importID, company string, for
 	return pending, nil
 }
 
-func (s *Store) addBatch(tx *firestore.Transaction, importID, company string, force bool, batch []hoadon.Invoice) ([]hoadon.Invoice, error) {
+func (s *Store) addBatch(tx *firestore.Transaction, imp hoadon.Import, batch []hoadon.Invoice, changed func([]StatusChange) ([]OutboxEvent, error)) ([]hoadon.Invoice, error) {
+	importID, company, force := imp.ID, imp.Params.CompanyID, imp.Params.Force
 	refs := make([]*firestore.DocumentRef, 0, 2*len(batch))
 	for _, inv := range batch {
-		refs = append(refs, s.invoiceRef(importID, inv.ID), s.registryRef(company, inv.ID))
+		refs = append(refs, s.invoiceRef(importID, inv.ID))
 	}
-	snaps, err := tx.GetAll(refs)
+	catIDs, catRefs := s.catalogueRefs(imp, batch)
+	snaps, err := tx.GetAll(append(refs, catRefs...))
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.newListing(imp, catIDs, snaps[len(batch):])
 	if err != nil {
 		return nil, err
 	}
 	d := deltas{}
 	var pending []hoadon.Invoice
 	for i, inv := range batch {
-		cur, reg := snaps[2*i], snaps[2*i+1]
+		cur, entry := snaps[i], l.observe(inv)
 		if cur.Exists() {
 			var old hoadon.Invoice
 			if err := cur.DataTo(&old); err != nil {
@@ -78,17 +76,30 @@ func (s *Store) addBatch(tx *firestore.Transaction, importID, company string, fo
 		}
 		inv.ImportID, inv.Company, inv.UpdatedAt = importID, company, s.now()
 		inv.Status = hoadon.StatusDiscovered
-		if reg.Exists() && !force {
+		if entry.settled() && !force {
 			inv.Status = hoadon.StatusSkipped
 		} else {
 			pending = append(pending, inv)
 		}
-		if err := tx.Create(refs[2*i], inv); err != nil {
+		if err := tx.Create(refs[i], inv); err != nil {
 			return nil, err
 		}
 		s.move(d, inv, "", inv.Status)
 	}
-	return pending, d.write(tx)
+	if err := d.write(tx); err != nil {
+		return nil, err
+	}
+	if err := l.write(tx); err != nil {
+		return nil, err
+	}
+	if changed == nil { // called even without changes: a retried transaction replaces what it built
+		return pending, nil
+	}
+	evs, err := changed(l.changes)
+	if err != nil {
+		return nil, err
+	}
+	return pending, s.putEvents(tx, importID, evs)
 }
 
 // Invoice returns one invoice of an import.
@@ -173,17 +184,18 @@ func (s *Store) CompleteDownload(ctx context.Context, importID, invoiceID string
 }
 
 func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, inv *hoadon.Invoice, out Outcome, events func(hoadon.Invoice) ([]OutboxEvent, error)) error {
+	settle, err := s.settleEntry(tx, *inv, out) // reads first: a transaction reads before it writes
+	if err != nil {
+		return err
+	}
 	d := deltas{}
 	s.move(d, *inv, inv.Status, out.Status)
 	inv.Status, inv.Objects, inv.SHA256, inv.Error, inv.UpdatedAt = out.Status, out.Objects, out.SHA256, out.Error, s.now()
 	if err := tx.Set(ref, *inv); err != nil {
 		return err
 	}
-	if out.Status == hoadon.StatusStored || out.Status == hoadon.StatusUnavailable {
-		reg := registryDoc{Status: out.Status, Key: inv.Key, Flow: inv.Flow, ImportID: inv.ImportID, Objects: out.Objects, SHA256: out.SHA256, StoredAt: s.now()}
-		if err := tx.Set(s.registryRef(inv.Company, inv.ID), reg); err != nil {
-			return err
-		}
+	if err := settle(); err != nil {
+		return err
 	}
 	if err := d.write(tx); err != nil {
 		return err
@@ -256,11 +268,19 @@ func (s *Store) Stale(ctx context.Context, importID string, olderThan time.Time,
 	return out, nil
 }
 
-// Registered reports whether a company's registry holds an invoice.
-func (s *Store) Registered(ctx context.Context, company, invoiceID string) (bool, error) {
-	_, err := s.registryRef(company, invoiceID).Get(ctx)
+// Registered reports whether a tenant's catalogue of a company holds an
+// invoice that needs no more downloads (stored, or known unavailable).
+func (s *Store) Registered(ctx context.Context, tenant hoadon.Tenant, company, invoiceID string) (bool, error) {
+	snap, err := s.catalogueRef(tenant, company, invoiceID).Get(ctx)
 	if notFound(err) {
 		return false, nil
 	}
-	return err == nil, gcp.Classify("store.Registered", err)
+	if err != nil {
+		return false, gcp.Classify("store.Registered", err)
+	}
+	var e CatalogueEntry
+	if err := snap.DataTo(&e); err != nil {
+		return false, gcp.Classify("store.Registered", err)
+	}
+	return e.settled(), nil
 }

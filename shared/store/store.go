@@ -76,10 +76,6 @@ func (s *Store) invoiceRef(importID, invoiceID string) *firestore.DocumentRef {
 	return s.importRef(importID).Collection(colInvoices).Doc(invoiceID)
 }
 
-func (s *Store) registryRef(company, invoiceID string) *firestore.DocumentRef {
-	return s.fs.Collection(colRegistry).Doc(company).Collection(colInvoices).Doc(invoiceID)
-}
-
 func (s *Store) shardRef(importID, invoiceID string) *firestore.DocumentRef {
 	h := fnv.New32a()
 	h.Write([]byte(invoiceID))

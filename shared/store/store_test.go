@@ -100,6 +100,16 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 }
 
+// addDiscovered records invoices listed by an import.
+func addDiscovered(t *testing.T, s *store.Store, importID string, invs []hoadon.Invoice) ([]hoadon.Invoice, error) {
+	t.Helper()
+	imp, err := s.Import(context.Background(), importID)
+	if err != nil {
+		t.Fatalf("Import(%s): %v", importID, err)
+	}
+	return s.AddDiscovered(context.Background(), imp, invs, nil)
+}
+
 func invoice(n int, flow hoadon.Flow) hoadon.Invoice {
 	k := hoadon.InvoiceKey{NBMST: company, KHMSHDon: 1, KHHDon: "C26TAA", SHDon: int64(n)}
 	return hoadon.Invoice{ID: k.ID(company, flow.Direction()), Key: k, Flow: flow, Date: "2026-01-02"}
@@ -112,12 +122,12 @@ func TestInvoiceLifecycleAndCounts(t *testing.T) {
 	for i := 1; i <= 130; i++ { // more than one transaction batch
 		invs = append(invs, invoice(i, hoadon.FlowSoldEInvoice))
 	}
-	pending, err := s.AddDiscovered(ctx, "imp", company, false, invs)
+	pending, err := addDiscovered(t, s, "imp", invs)
 	if err != nil || len(pending) != 130 {
 		t.Fatalf("AddDiscovered = %d pending, %v", len(pending), err)
 	}
 	// Discovery repeated (a workflow retry): nothing new, all still pending.
-	pending, err = s.AddDiscovered(ctx, "imp", company, false, invs)
+	pending, err = addDiscovered(t, s, "imp", invs)
 	if err != nil || len(pending) != 130 {
 		t.Fatalf("repeated AddDiscovered = %d pending, %v", len(pending), err)
 	}
@@ -163,11 +173,14 @@ func TestRegistrySkipsAndForce(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
 	create(t, s, "first", params("2026-01-01", "2026-01-31"), "")
 	inv := invoice(7, hoadon.FlowPurchaseEInvoice)
-	if _, err := s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{inv}); err != nil {
+	if _, err := addDiscovered(t, s, "first", []hoadon.Invoice{inv}); err != nil {
 		t.Fatal(err)
 	}
 	s.BeginDownload(ctx, "first", inv.ID)
 	if _, _, err := s.CompleteDownload(ctx, "first", inv.ID, store.Outcome{Status: hoadon.StatusStored}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Finish(ctx, "first", hoadon.ImportCompleted, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -179,7 +192,7 @@ func TestRegistrySkipsAndForce(t *testing.T) {
 		p := params("2026-01-01", "2026-01-31")
 		p.Force = tc.force
 		create(t, s, tc.id, p, "")
-		pending, err := s.AddDiscovered(ctx, tc.id, company, tc.force, []hoadon.Invoice{inv})
+		pending, err := addDiscovered(t, s, tc.id, []hoadon.Invoice{inv})
 		if err != nil || len(pending) != tc.wantPending {
 			t.Fatalf("%s: pending %d, %v", tc.id, len(pending), err)
 		}
@@ -194,18 +207,18 @@ func TestUnavailableIsRegisteredToo(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
 	create(t, s, "first", params("2026-01-01", "2026-01-31"), "")
 	inv := invoice(9, hoadon.FlowSoldEInvoice)
-	s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{inv})
+	addDiscovered(t, s, "first", []hoadon.Invoice{inv})
 	s.BeginDownload(ctx, "first", inv.ID)
 	if _, _, err := s.CompleteDownload(ctx, "first", inv.ID, store.Outcome{Status: hoadon.StatusUnavailable}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.Registered(ctx, company, inv.ID); err != nil || !ok {
+	if ok, err := s.Registered(ctx, hoadon.DefaultTenant, company, inv.ID); err != nil || !ok {
 		t.Errorf("unavailable invoice not registered: %v %v", ok, err)
 	}
 	failed := invoice(10, hoadon.FlowSoldEInvoice)
-	s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{failed})
+	addDiscovered(t, s, "first", []hoadon.Invoice{failed})
 	s.CompleteDownload(ctx, "first", failed.ID, store.Outcome{Status: hoadon.StatusFailed}, nil)
-	if ok, _ := s.Registered(ctx, company, failed.ID); ok {
+	if ok, _ := s.Registered(ctx, hoadon.DefaultTenant, company, failed.ID); ok {
 		t.Error("a failed invoice was registered: later imports would never retry it")
 	}
 }
@@ -214,7 +227,7 @@ func TestConcurrentCompleteChangesOnce(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
 	create(t, s, "imp", params("2026-01-01", "2026-01-31"), "")
 	inv := invoice(1, hoadon.FlowSoldEInvoice)
-	s.AddDiscovered(ctx, "imp", company, false, []hoadon.Invoice{inv})
+	addDiscovered(t, s, "imp", []hoadon.Invoice{inv})
 	// Three deliveries of the same task all start before any finishes.
 	for i := 0; i < 3; i++ {
 		if _, ok, err := s.BeginDownload(ctx, "imp", inv.ID); err != nil || !ok {
@@ -324,7 +337,7 @@ func TestStaleAndRates(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		invs = append(invs, invoice(i, hoadon.FlowSoldEInvoice))
 	}
-	s.AddDiscovered(ctx, "imp", company, false, invs)
+	addDiscovered(t, s, "imp", invs)
 	now = t0.Add(time.Hour)
 	s.BeginDownload(ctx, "imp", invs[0].ID) // touched now: not stale
 	stale, err := s.Stale(ctx, "imp", t0.Add(time.Minute), 10)

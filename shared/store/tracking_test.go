@@ -1,0 +1,148 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
+)
+
+// listed is an invoice as a listing shows it: January, sold e-invoice.
+func listed(n int, tthai int, original *hoadon.Invoice) hoadon.Invoice {
+	inv := invoice(n, hoadon.FlowSoldEInvoice)
+	inv.TThai = tthai
+	if original != nil {
+		inv.Original = &original.Key
+	}
+	return inv
+}
+
+// cellOf reads the January sold e-invoice cell.
+func cellOf(t *testing.T, s *store.Store) store.MonthCell {
+	t.Helper()
+	cells, err := s.MonthCells(context.Background(), hoadon.DefaultTenant, company, []string{"2026-01"}, []hoadon.Flow{hoadon.FlowSoldEInvoice})
+	if err != nil || len(cells) != 1 {
+		t.Fatalf("MonthCells: %v %v", cells, err)
+	}
+	return cells[0]
+}
+
+func complete(t *testing.T, s *store.Store, importID string, inv hoadon.Invoice, st hoadon.InvoiceStatus) {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := s.BeginDownload(ctx, importID, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.CompleteDownload(ctx, importID, inv.ID, store.Outcome{Status: st, SHA256: "x"}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStatusChangesAndCompleteness(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	create(t, s, "one", params("2026-01-01", "2026-01-31"), "")
+	a, b, c := listed(1, 1, nil), listed(2, 1, nil), listed(3, 1, nil)
+	if _, err := addDiscovered(t, s, "one", []hoadon.Invoice{a, b, c}); err != nil {
+		t.Fatal(err)
+	}
+	complete(t, s, "one", a, hoadon.StatusStored)
+	complete(t, s, "one", b, hoadon.StatusUnavailable)
+	complete(t, s, "one", c, hoadon.StatusFailed)
+	want := store.MonthCell{Month: "2026-01", Flow: hoadon.FlowSoldEInvoice, Listed: -1, PortalTotal: -1,
+		Discovered: 3, Stored: 1, Unavailable: 1, Failed: 1}
+	if diff := cmp.Diff(want, cellOf(t, s)); diff != "" {
+		t.Fatalf("cell after the first import (-want +got):\n%s", diff)
+	}
+	if err := s.RecordListing(ctx, hoadon.DefaultTenant, company, "2026-01", hoadon.FlowSoldEInvoice, 3, 3, "one"); err != nil {
+		t.Fatal(err)
+	}
+	if got := cellOf(t, s); !got.Verified() || got.Gap() != 1 || got.VerifiedBy != "one" || got.VerifiedAt.IsZero() {
+		t.Fatalf("verified cell %+v gap %d", got, got.Gap())
+	}
+	missing, err := s.Unsettled(ctx, hoadon.DefaultTenant, company, "2026-01", hoadon.FlowSoldEInvoice, 10)
+	if err != nil || len(missing) != 1 || missing[0].ID != c.ID || missing[0].Status != hoadon.StatusFailed {
+		t.Fatalf("unsettled %+v %v", missing, err)
+	}
+	if _, _, err := s.Finish(ctx, "one", hoadon.ImportCompleted, "", nil); err != nil {
+		t.Fatal(err)
+	}
+
+	// A later listing: a replaced by r (listed first, as the portal orders
+	// by date descending), b cancelled, c unchanged.
+	create(t, s, "two", params("2026-01-01", "2026-01-31"), "")
+	r := listed(4, 2, &a)
+	var seen []store.StatusChange
+	imp, _ := s.Import(ctx, "two")
+	pending, err := s.AddDiscovered(ctx, imp, []hoadon.Invoice{r, listed(1, 4, nil), listed(2, 6, nil), c},
+		func(ch []store.StatusChange) ([]store.OutboxEvent, error) {
+			seen = ch
+			var evs []store.OutboxEvent
+			for _, x := range ch {
+				evs = append(evs, store.OutboxEvent{ID: "chg-" + x.Invoice.ID, Type: "vn.hoadon.invoice.status_changed", Data: []byte(`{}`)})
+			}
+			return evs, nil
+		})
+	if err != nil || len(pending) != 2 {
+		t.Fatalf("second listing: %d pending (want r and the failed c), %v", len(pending), err)
+	}
+	if len(seen) != 2 || seen[0].Invoice.ID != a.ID || seen[0].Old != 1 || seen[0].Invoice.TThai != 4 ||
+		seen[0].Related == nil || *seen[0].Related != r.Key || seen[1].Invoice.ID != b.ID || seen[1].Old != 1 || seen[1].Related != nil {
+		t.Fatalf("changes %+v", seen)
+	}
+	evs, _ := s.ImportEvents(ctx, "two")
+	ids := map[string]bool{}
+	for _, ev := range evs {
+		ids[ev.ID] = true
+	}
+	if n := len(evs); n != 3 || !ids["chg-"+a.ID] || !ids["chg-"+b.ID] {
+		t.Errorf("%d events in the outbox (%+v), want started and 2 changes", n, evs)
+	}
+	ea, err := s.Catalogued(ctx, hoadon.DefaultTenant, company, a.ID)
+	if err != nil || ea.TThai != 4 || len(ea.History) != 1 || ea.History[0].From != 1 || ea.History[0].To != 4 ||
+		ea.History[0].ImportID != "two" || len(ea.Related) != 1 || ea.Related[0].Rel != store.RelReplacement || ea.Related[0].ID != r.ID {
+		t.Fatalf("entry of the replaced invoice %+v %v", ea, err)
+	}
+	er, _ := s.Catalogued(ctx, hoadon.DefaultTenant, company, r.ID)
+	if er.TThai != 2 || len(er.Related) != 1 || er.Related[0].Rel != store.RelOriginal || er.Related[0].ID != a.ID || len(er.History) != 0 {
+		t.Fatalf("entry of the replacement %+v", er)
+	}
+
+	// Listing the same again changes nothing; c is stored at last.
+	if _, err := addDiscovered(t, s, "two", []hoadon.Invoice{r, listed(1, 4, nil), listed(2, 6, nil), c}); err != nil {
+		t.Fatal(err)
+	}
+	complete(t, s, "two", c, hoadon.StatusStored)
+	complete(t, s, "two", r, hoadon.StatusStored)
+	want = store.MonthCell{Month: "2026-01", Flow: hoadon.FlowSoldEInvoice, Listed: 3, PortalTotal: 3,
+		Discovered: 4, Stored: 3, Unavailable: 1, Failed: 0, StatusChanges: 2}
+	got := cellOf(t, s)
+	got.VerifiedAt, got.VerifiedBy = want.VerifiedAt, want.VerifiedBy
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("cell after the second listing (-want +got):\n%s", diff)
+	}
+}
+
+func TestFailedForcedDownloadKeepsTheStoredEntry(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	create(t, s, "one", params("2026-01-01", "2026-01-31"), "")
+	a := listed(1, 1, nil)
+	addDiscovered(t, s, "one", []hoadon.Invoice{a})
+	complete(t, s, "one", a, hoadon.StatusStored)
+	s.Finish(ctx, "one", hoadon.ImportCompleted, "", nil)
+	p := params("2026-01-01", "2026-01-31")
+	p.Force = true
+	create(t, s, "forced", p, "")
+	if pending, _ := addDiscovered(t, s, "forced", []hoadon.Invoice{a}); len(pending) != 1 {
+		t.Fatalf("forced: %d pending", len(pending))
+	}
+	complete(t, s, "forced", a, hoadon.StatusFailed)
+	if e, _ := s.Catalogued(ctx, hoadon.DefaultTenant, company, a.ID); e.Status != hoadon.StatusStored || e.SHA256 != "x" {
+		t.Errorf("entry after a failed forced download: %+v", e)
+	}
+	if c := cellOf(t, s); c.Stored != 1 || c.Failed != 0 || c.Discovered != 1 {
+		t.Errorf("cell %+v", c)
+	}
+}
