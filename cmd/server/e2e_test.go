@@ -24,7 +24,7 @@ const (
 func TestMain(m *testing.M) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	opts := gdtsim.DefaultOptions()
-	opts.Companies, opts.InvoicesPerMonth = 5, 5
+	opts.Companies, opts.InvoicesPerMonth = 6, 5
 	opts.Faults = gdtsim.FaultOptions{ServerErrorShare: 0.05, RateLimitShare: 0.02, RateLimitFor: 500 * time.Millisecond}
 	opts.ExportLatency = gdtsim.Latency{Min: 20 * time.Millisecond, Max: 40 * time.Millisecond}
 	var err error

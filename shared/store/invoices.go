@@ -60,10 +60,11 @@ func (s *Store) addBatch(tx *firestore.Transaction, imp hoadon.Import, batch []h
 	if err != nil {
 		return nil, err
 	}
+	l.observe(batch)
 	d := deltas{}
 	var pending []hoadon.Invoice
 	for i, inv := range batch {
-		cur, entry := snaps[i], l.observe(inv)
+		cur, entry := snaps[i], l.entries[inv.ID]
 		if cur.Exists() {
 			var old hoadon.Invoice
 			if err := cur.DataTo(&old); err != nil {

@@ -101,8 +101,22 @@ func (l *listing) cell(e *CatalogueEntry) *firestore.DocumentRef {
 	return l.s.monthRef(tenantOf(l.imp), l.imp.Params.CompanyID, e.Month, e.Flow)
 }
 
-// observe records that the listing showed inv and returns its entry.
-func (l *listing) observe(inv hoadon.Invoice) *CatalogueEntry {
+// observe records a batch of listed invoices: first every entry and link,
+// so that a change to 4 or 5 names the replacement or adjustment listed in
+// the same batch wherever the portal's order puts it; then the status
+// changes.
+func (l *listing) observe(batch []hoadon.Invoice) {
+	for _, inv := range batch {
+		l.record(inv)
+	}
+	for _, inv := range batch {
+		l.compare(inv)
+	}
+}
+
+// record makes sure a listed invoice has its entry (a new one is counted
+// in its month) and its link to the original it names.
+func (l *listing) record(inv hoadon.Invoice) {
 	e := l.entries[inv.ID]
 	switch {
 	case e == nil:
@@ -113,6 +127,14 @@ func (l *listing) observe(inv hoadon.Invoice) *CatalogueEntry {
 	case e.Month == "": // written before completeness was kept: count it once now
 		l.count(e)
 	}
+	if inv.Original != nil {
+		l.link(e, inv)
+	}
+}
+
+// compare records a change of the listed portal status.
+func (l *listing) compare(inv hoadon.Invoice) {
+	e := l.entries[inv.ID]
 	if inv.TThai != 0 && inv.TThai != e.TThai {
 		if e.TThai != 0 {
 			rel := e.changedBy(inv.TThai)
@@ -123,10 +145,6 @@ func (l *listing) observe(inv hoadon.Invoice) *CatalogueEntry {
 		e.TThai = inv.TThai
 		l.dirty[e.ID] = true
 	}
-	if inv.Original != nil {
-		l.link(e, inv)
-	}
-	return e
 }
 
 // count adds an entry to its month's cell: discovered, and its status.

@@ -70,13 +70,13 @@ func TestStatusChangesAndCompleteness(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A later listing: a replaced by r (listed first, as the portal orders
-	// by date descending), b cancelled, c unchanged.
+	// A later listing: a replaced by r (listed after it, as the portal
+	// orders an equal date by key), b cancelled, c unchanged.
 	create(t, s, "two", params("2026-01-01", "2026-01-31"), "")
 	r := listed(4, 2, &a)
 	var seen []store.StatusChange
 	imp, _ := s.Import(ctx, "two")
-	pending, err := s.AddDiscovered(ctx, imp, []hoadon.Invoice{r, listed(1, 4, nil), listed(2, 6, nil), c},
+	pending, err := s.AddDiscovered(ctx, imp, []hoadon.Invoice{listed(1, 4, nil), r, listed(2, 6, nil), c},
 		func(ch []store.StatusChange) ([]store.OutboxEvent, error) {
 			seen = ch
 			var evs []store.OutboxEvent
