@@ -99,3 +99,25 @@ resource "google_firestore_field" "replay_ttl" {
   # Single-field indexes on a TTL timestamp slow deletes and are not queried.
   index_config {}
 }
+
+# A company-month's catalogue entries neither stored nor unavailable, for a
+# flagged completeness cell (tenants/*/companies/*/invoices; Store.Unsettled).
+resource "google_firestore_index" "catalogue_unsettled" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "invoices"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "month"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "flow"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+}

@@ -163,7 +163,24 @@ func (r *Runner) runSlot(ctx context.Context, sc Schedule, slot Slot, now time.T
 			log.WarnContext(ctx, "schedule: recording the run on the schedule", "err", aerr)
 		}
 	}
+	if run.State == RunStarted && sc.RecheckDue(slot) {
+		r.recheck(ctx, sc, slot, run.Day)
+	}
 	return out, true
+}
+
+// recheck starts the weekly recheck of a schedule's past months beside a
+// run. Its Idempotency-Key ("{id}/{day}/recheck") makes a repeated run
+// start it once; a failure is logged, the next week tries again.
+func (r *Runner) recheck(ctx context.Context, sc Schedule, slot Slot, day string) {
+	from, to := importer.RecheckWindow(slot.At, sc.Recheck())
+	imp, _, err := r.start(ctx, sc, from, to, sc.ID+"/"+day+"/recheck")
+	log := r.Log.With("schedule", sc.ID, "company", sc.Params.CompanyID, "from", from.String(), "to", to.String())
+	if err != nil {
+		log.WarnContext(ctx, "schedule: the weekly recheck did not start", "err", err)
+		return
+	}
+	log.InfoContext(ctx, "schedule: weekly recheck started", "import", imp.ID)
 }
 
 // Trigger starts an import of a schedule at once, for yesterday (and the

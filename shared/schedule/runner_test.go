@@ -90,8 +90,10 @@ func newFixture(t *testing.T) *fixture {
 
 func intp(n int) *int { return &n }
 
+// body is a schedule at 06:00 without the weekly recheck (TestWeeklyRecheck
+// turns it on).
 func body(id string) schedule.CreateRequest {
-	return schedule.CreateRequest{ScheduleID: id, TaskType: hoadon.TaskTypeInvoiceImport, Hour: intp(6), Minute: intp(0),
+	return schedule.CreateRequest{ScheduleID: id, TaskType: hoadon.TaskTypeInvoiceImport, Hour: intp(6), Minute: intp(0), RecheckMonths: intp(0),
 		TaskParams: schedule.CreateParams{CompanyID: mst, Credentials: &schedule.Credentials{Username: mst, Password: "pw-1"}}}
 }
 
@@ -414,5 +416,47 @@ func TestCutTickLeavesTheClaim(t *testing.T) {
 	f.tick(t)
 	if got := f.rec.starts(); len(got) != 1 || got[0].IdempotencyKey != "cut/2026-11-01" {
 		t.Fatalf("takeover: %+v", got)
+	}
+}
+
+func TestWeeklyRecheck(t *testing.T) {
+	f := newFixture(t)
+	f.clock.Set("2026-11-27 09:00")
+	weekly := body("weekly")
+	weekly.RecheckMonths = nil // the default, 2
+	f.create(t, weekly)
+	f.create(t, body("off"))
+	bad := body("bad")
+	bad.RecheckMonths = intp(13)
+	if _, _, err := bad.Validate(f.clock.Now()); hoadon.ErrorCode(err) != hoadon.CodeInvalid {
+		t.Fatalf("recheck_months 13: %v", err)
+	}
+	for _, at := range []string{"2026-11-28 06:05", "2026-11-29 06:05"} { // days Friday and Saturday
+		f.clock.Set(at)
+		f.tick(t)
+	}
+	if got := f.rec.starts(); len(got) != 4 {
+		t.Fatalf("Saturday and Sunday: %d starts, want 4 daily imports: %+v", len(got), got)
+	}
+	f.clock.Set("2026-11-30 06:05") // Monday: its day is a Sunday
+	f.tick(t)
+	f.clock.Set("2026-11-30 07:00") // a repeated tick starts nothing more
+	f.tick(t)
+	var rechecks []importer.StartRequest
+	for _, r := range f.rec.starts() {
+		if r.Params.From != r.Params.To {
+			rechecks = append(rechecks, r)
+		}
+	}
+	if n := len(f.rec.starts()); n != 7 || len(rechecks) != 1 {
+		t.Fatalf("Monday: %d starts, %d rechecks; want 6 daily + 1 recheck: %+v", n, len(rechecks), f.rec.starts())
+	}
+	r := rechecks[0]
+	if r.Params.From != "2026-09-01" || r.Params.To != "2026-10-31" || r.IdempotencyKey != "weekly/2026-11-29/recheck" || r.Password != "pw-1" {
+		t.Fatalf("recheck start %+v", r)
+	}
+	sc, _ := f.runner.Store.Get(context.Background(), "weekly")
+	if sc.View(f.clock.Now()).TaskParams.RecheckMonths != 2 {
+		t.Errorf("view: recheck_months %d", sc.View(f.clock.Now()).TaskParams.RecheckMonths)
 	}
 }

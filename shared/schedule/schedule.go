@@ -54,6 +54,11 @@ type Schedule struct {
 	Params         hoadon.ImportParams `firestore:"params"`
 	SealedPassword string              `firestore:"password"` // secret.Box, "credentials/{mst}"
 	LookbackDays   int                 `firestore:"lookback_days"`
+	// RecheckMonths is how many calendar months before the current one the
+	// weekly recheck lists again (the run of each Monday, whose day is a
+	// Sunday, starts it beside the day's import); nil (schedules older
+	// than the option) takes DefaultRecheckMonths, 0 turns it off.
+	RecheckMonths *int `firestore:"recheck_months"`
 	Hour           int                 `firestore:"hour"`   // Vietnam time
 	Minute         int                 `firestore:"minute"` // Vietnam time
 	Paused         bool                `firestore:"paused"`
@@ -82,6 +87,8 @@ type CreateRequest struct {
 	Paused       bool         `json:"paused"`
 	Note         string       `json:"note"`
 	LookbackDays *int         `json:"lookback_days"`
+	// RecheckMonths: 0..12, default 2 (late purchase invoices, status changes).
+	RecheckMonths *int `json:"recheck_months"`
 }
 
 // CreateParams are the import parameters of a schedule: those of
@@ -141,13 +148,20 @@ func (r CreateRequest) Validate(now time.Time) (Schedule, string, error) {
 	if err := checkText("note", r.Note, MaxNoteLength); err != nil {
 		return Schedule{}, "", err
 	}
+	recheck := importer.DefaultRecheckMonths
+	if r.RecheckMonths != nil {
+		recheck = *r.RecheckMonths
+	}
+	if recheck < 0 || recheck > importer.MaxRecheckMonths {
+		return Schedule{}, "", hoadon.Errorf(hoadon.CodeInvalid, "recheck_months must be 0..%d, not %d", importer.MaxRecheckMonths, recheck)
+	}
 	params := hoadon.ImportParams{TaskType: r.TaskType, CompanyID: p.CompanyID, CompanyName: p.CompanyName,
 		Username: p.Credentials.Username, Flows: p.Flows, Force: p.Force}
 	if err := importer.Validate(&params, p.Credentials.Password, now); err != nil {
 		return Schedule{}, "", err
 	}
 	params.From, params.To = "", "" // Validate filled in yesterday; each run sets its own
-	s := Schedule{ID: r.ScheduleID, Params: params, LookbackDays: lookback, Hour: hour, Minute: minute,
+	s := Schedule{ID: r.ScheduleID, Params: params, LookbackDays: lookback, RecheckMonths: &recheck, Hour: hour, Minute: minute,
 		Paused: r.Paused, Note: r.Note, CreatedAt: now.UTC(), UpdatedAt: now.UTC(), ActiveSince: now.UTC()}
 	return s, p.Credentials.Password, nil
 }
@@ -218,3 +232,17 @@ func checkText(field, s string, maxLen int) error {
 // where binds a sealed schedule password to the company, as the importer's
 // credentials are.
 func where(mst string) string { return "credentials/" + mst }
+
+// Recheck is how many months the weekly recheck covers (0: none).
+func (s Schedule) Recheck() int {
+	if s.RecheckMonths == nil {
+		return importer.DefaultRecheckMonths
+	}
+	return *s.RecheckMonths
+}
+
+// RecheckDue reports whether the run of a slot also starts the weekly
+// recheck: the run of each Monday, whose day (yesterday) is a Sunday.
+func (s Schedule) RecheckDue(slot Slot) bool {
+	return s.Recheck() > 0 && slot.Day.Weekday() == time.Sunday
+}
