@@ -99,7 +99,7 @@ func runCompleteness(ctx context.Context, args []string, stdout, stderr io.Write
 // holds anything, then the missing invoices of flagged cells.
 func printCompleteness(w io.Writer, m wire.Completeness) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MONTH\tFLOW\tLISTED\tPORTAL\tDISCOVERED\tSTORED\tUNAVAILABLE\tFAILED\tCHANGES\tVERIFIED\t")
+	fmt.Fprintln(tw, "MONTH\tFLOW\tLISTED\tPORTAL\tDISCOVERED\tSTORED\tUNAVAILABLE\tFAILED\tCHANGES\tVERIFIED")
 	shown := 0
 	for _, c := range m.Cells {
 		if c.Listed == nil && c.Discovered == 0 {
@@ -111,9 +111,9 @@ func printCompleteness(w io.Writer, m wire.Completeness) error {
 			verified = c.VerifiedAt.In(hoadon.VietnamZone).Format("2006-01-02 15:04")
 		}
 		if c.Flagged {
-			flag = "FLAGGED"
+			flag = "  FLAGGED"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", c.Month, c.Flow, optInt(c.Listed), optInt(c.PortalTotal),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s%s\n", c.Month, c.Flow, optInt(c.Listed), optInt(c.PortalTotal),
 			c.Discovered, c.Stored, c.Unavailable, c.Failed, c.StatusChanges, verified, flag)
 	}
 	if err := tw.Flush(); err != nil {

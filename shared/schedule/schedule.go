@@ -58,13 +58,13 @@ type Schedule struct {
 	// weekly recheck lists again (the run of each Monday, whose day is a
 	// Sunday, starts it beside the day's import); nil (schedules older
 	// than the option) takes DefaultRecheckMonths, 0 turns it off.
-	RecheckMonths *int `firestore:"recheck_months"`
-	Hour           int                 `firestore:"hour"`   // Vietnam time
-	Minute         int                 `firestore:"minute"` // Vietnam time
-	Paused         bool                `firestore:"paused"`
-	Note           string              `firestore:"note"`
-	CreatedAt      time.Time           `firestore:"created_at"`
-	UpdatedAt      time.Time           `firestore:"updated_at"`
+	RecheckMonths *int      `firestore:"recheck_months"`
+	Hour          int       `firestore:"hour"`   // Vietnam time
+	Minute        int       `firestore:"minute"` // Vietnam time
+	Paused        bool      `firestore:"paused"`
+	Note          string    `firestore:"note"`
+	CreatedAt     time.Time `firestore:"created_at"`
+	UpdatedAt     time.Time `firestore:"updated_at"`
 	// ActiveSince is the creation or the last unpause: scheduled instants
 	// before it never run (a new schedule does not backfill).
 	ActiveSince time.Time `firestore:"active_since"`

@@ -34,7 +34,7 @@ type MonthCell struct {
 	// StatusChanges is how many portal status changes (replaced, adjusted,
 	// cancelled) later listings saw.
 	StatusChanges int       `json:"status_changes"`
-	VerifiedAt    time.Time `json:"verified_at,omitzero"` // when the month was last listed whole
+	VerifiedAt    time.Time `json:"verified_at,omitzero"`  // when the month was last listed whole
 	VerifiedBy    string    `json:"verified_by,omitempty"` // the import (or recheck) that listed it
 	// Flagged: listed ≠ stored + unavailable, or the portal's total ≠ listed.
 	Flagged bool `json:"flagged"`
