@@ -252,7 +252,7 @@ func (s *Store) Catalogued(ctx context.Context, t hoadon.Tenant, company, invoic
 // flow that are neither stored nor unavailable: what a completeness gap
 // consists of.
 func (s *Store) Unsettled(ctx context.Context, t hoadon.Tenant, company, month string, f hoadon.Flow, limit int) ([]CatalogueEntry, error) {
-	q := s.tenantRef(t).Collection(colCompanies).Doc(company).Collection(colInvoices).
+	q := s.catalogueCol(t, company).
 		Where("month", "==", month).Where("flow", "==", string(f)).
 		Where("status", "in", []string{string(hoadon.StatusDiscovered), string(hoadon.StatusFailed)}).Limit(limit)
 	it := q.Documents(ctx)

@@ -1,0 +1,60 @@
+package store
+
+import (
+	"time"
+
+	"cloud.google.com/go/firestore"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
+)
+
+// This file is a seam until tenancy (issue 9) lands and moves the
+// catalogue to tenants/{t}/companies/{mst}/invoices: until then the
+// default tenant's catalogue is the company registry
+// (registry/{mst}/invoices/{id}), so stored data keeps its place, while
+// completeness cells already live at tenants/{t}/companies/{mst}/months.
+
+const (
+	colTenants   = "tenants"
+	colCompanies = "companies" // tenants/{t}/companies/{mst}
+)
+
+func (s *Store) tenantRef(t hoadon.Tenant) *firestore.DocumentRef {
+	return s.fs.Collection(colTenants).Doc(string(t.OrDefault()))
+}
+
+// catalogueCol is a tenant's catalogue of one company.
+func (s *Store) catalogueCol(_ hoadon.Tenant, company string) *firestore.CollectionRef {
+	return s.fs.Collection(colRegistry).Doc(company).Collection(colInvoices)
+}
+
+func (s *Store) catalogueRef(t hoadon.Tenant, company, invoiceID string) *firestore.DocumentRef {
+	return s.catalogueCol(t, company).Doc(invoiceID)
+}
+
+// tenantOf is the tenant of an import, and invTenant of an import's invoice.
+func tenantOf(hoadon.Import) hoadon.Tenant   { return hoadon.DefaultTenant }
+func invTenant(hoadon.Invoice) hoadon.Tenant { return hoadon.DefaultTenant }
+
+// CatalogueEntry is a tenant's record of one invoice of a company: every
+// invoice a listing showed, with its registry status (discovered, failed,
+// or stored / unavailable: then later imports skip it unless forced), its
+// portal status and their history (tracking.go).
+type CatalogueEntry struct {
+	ID        string               `firestore:"id"`
+	Status    hoadon.InvoiceStatus `firestore:"status"`
+	Key       hoadon.InvoiceKey    `firestore:"key"`
+	Flow      hoadon.Flow          `firestore:"flow"`
+	Direction hoadon.Direction     `firestore:"direction"`
+	Date      string               `firestore:"date"` // issue date, YYYY-MM-DD
+	ImportID  string               `firestore:"import_id"`
+	Objects   hoadon.Objects       `firestore:"objects"`
+	SHA256    string               `firestore:"sha256"`
+	StoredAt  time.Time            `firestore:"stored_at"`
+
+	Month   string        `firestore:"month"` // YYYY-MM of Date; "" on entries older than completeness
+	Error   string        `firestore:"error"` // why the last download failed
+	TThai   int           `firestore:"tthai"` // portal status at the last listing; 0 = not yet seen
+	History []StatusEntry `firestore:"history"`
+	Related []Link        `firestore:"related"`
+}
