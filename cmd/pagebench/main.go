@@ -176,7 +176,8 @@ func seedCompany(ctx context.Context, st *store.Store, company string, months, p
 			invs[i] = hoadon.Invoice{ID: key.ID(company, hoadon.Purchase), Key: key, Flow: hoadon.FlowPurchaseEInvoice,
 				Date: from.AddDate(0, 0, i).Format(time.DateOnly)}
 		}
-		added, err := st.AddDiscovered(ctx, imp.ID, company, true, invs)
+		imp.Params.Force = true
+		added, err := st.AddDiscovered(ctx, imp, invs, nil)
 		if err != nil {
 			return s, err
 		}
