@@ -252,9 +252,8 @@ func (s *Store) Catalogued(ctx context.Context, t hoadon.Tenant, company, invoic
 // flow that are neither stored nor unavailable: what a completeness gap
 // consists of.
 func (s *Store) Unsettled(ctx context.Context, t hoadon.Tenant, company, month string, f hoadon.Flow, limit int) ([]CatalogueEntry, error) {
-	q := s.catalogueCol(t, company).
-		Where("month", "==", month).Where("flow", "==", string(f)).
-		Where("status", "in", []string{string(hoadon.StatusDiscovered), string(hoadon.StatusFailed)}).Limit(limit)
+	q := QueryCatalogueUnsettled.On(s.catalogueCol(t, company).Parent, month, string(f),
+		[]string{string(hoadon.StatusDiscovered), string(hoadon.StatusFailed)}).Limit(limit)
 	it := q.Documents(ctx)
 	defer it.Stop()
 	var out []CatalogueEntry

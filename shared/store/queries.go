@@ -31,7 +31,8 @@ type Query struct {
 	Group bool
 	// Equal are the fields compared with ==, in the order On takes values.
 	Equal []string
-	// Range is the one field compared with RangeOp (<, <=, >, >=, !=);
+	// Range is the one field compared with RangeOp (<, <=, >, >=, !=, or
+	// "in" with a list, which indexes like an equality after the others);
 	// its value comes after the Equal values.
 	Range, RangeOp string
 	// Order is the sort order.
@@ -68,6 +69,7 @@ var (
 	QuerySchedulesByID      = Query{Name: "schedules by id", Collection: "schedules", Order: []Order{Asc(firestore.DocumentID)}}
 	QueryScheduleRunsNewest = Query{Name: "runs of a schedule newest first", Collection: "runs", Order: []Order{Desc("day")}}
 	QueryScheduleRunsSince  = Query{Name: "runs of a schedule since a day", Collection: "runs", Range: "day", RangeOp: ">="}
+	QueryCatalogueUnsettled = Query{Name: "catalogue entries of a month and flow in some statuses", Collection: colInvoices, Equal: []string{"month", "flow"}, Range: "status", RangeOp: "in"}
 )
 
 // Queries lists every declared query; the index derivation test reads it.
@@ -78,6 +80,7 @@ var Queries = []Query{
 	QueryAPIKeyByID, QueryAPIKeysNewest,
 	QuerySinkReceived, QuerySinkOfImport, QuerySinkRecorded,
 	QuerySchedulesByID, QueryScheduleRunsNewest, QueryScheduleRunsSince,
+	QueryCatalogueUnsettled,
 }
 
 // Parent is what a query runs under: the client (top-level collections and
