@@ -77,7 +77,7 @@ func TestCommandErrors(t *testing.T) {
 		{"unknown import list", []string{"list", "00000000-0000-0000-0000-000000000000", "--json"}, 1, "import 00000000-0000-0000-0000-000000000000 not found at http://"},
 		{"unknown import events", []string{"events", "00000000-0000-0000-0000-000000000000"}, 1, "import 00000000-0000-0000-0000-000000000000 not found at http://"},
 		{"unknown import cancel", []string{"cancel", "00000000-0000-0000-0000-000000000000"}, 1, "import 00000000-0000-0000-0000-000000000000 not found at http://"},
-		{"bad id", []string{"status", "a/b"}, 1, "not valid"},
+		{"bad id", []string{"status", "a/b"}, 1, `task id "a/b" may hold only`},
 		{"API refuses period", []string{"start", "--mst", co.MST, "--password-file", pw, "--from", "2026-10-01", "--to", "2026-09-01"}, 1, "before"},
 		{"server down", []string{"status", "x", "--api-url", down}, 1, "the server at " + down + " is not reachable"},
 		{"server down hint", []string{"start", "--mst", co.MST, "--password-file", pw, "--from", cliFrom, "--to", cliTo, "--api-url", down}, 1, "make run"},

@@ -74,9 +74,15 @@ func (v *TokenVerifier) Verify(ctx context.Context, r *http.Request) (string, er
 // served by the same host.
 func (v *TokenVerifier) VerifyCall(ctx context.Context, r *http.Request) (string, error) {
 	path := strings.TrimSuffix(r.URL.EscapedPath(), "/")
-	want := make([]string, len(v.audiences))
-	for i, a := range v.audiences {
-		want[i] = a + path
+	want := make([]string, 0, len(v.audiences))
+	for _, a := range v.audiences {
+		if path != "" && strings.HasSuffix(a, path) {
+			// The audience is this function's own URL (a download or
+			// deliver URL, the burst service's), not a base URL.
+			want = append(want, a)
+			continue
+		}
+		want = append(want, a+path)
 	}
 	return v.verify(ctx, r, want)
 }

@@ -176,7 +176,7 @@ func TestBadRequests(t *testing.T) {
 		{"empty", "", "empty"},
 		{"not json", "{", "invalid JSON"},
 		{"unknown field", with(func(b, _ map[string]any) { b["cron"] = "* * * * *" }), "unknown field"},
-		{"hour type", with(func(b, _ map[string]any) { b["hour"] = "six" }), "hour must be a number"},
+		{"hour type", with(func(b, _ map[string]any) { b["hour"] = "six" }), `"hour" must be a number`},
 		{"no hour", with(func(b, _ map[string]any) { delete(b, "hour") }), "hour is required"},
 		{"hour 24", with(func(b, _ map[string]any) { b["hour"] = 24 }), "hour must be 0..23"},
 		{"minute -1", with(func(b, _ map[string]any) { b["minute"] = -1 }), "minute must be 0..59"},
