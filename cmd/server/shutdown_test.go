@@ -57,7 +57,11 @@ func TestFunctionTargetDrainsOnShutdown(t *testing.T) {
 	answer := make(chan *http.Response, 1)
 	// A connection of its own: the health check's idle keep-alive connection
 	// could be closed by the shutdown before the server reads this request.
-	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	// Expect: 100-continue makes the client send the body only once the
+	// handler reads it, so the first write below returns while the request
+	// is being handled (not still in the listener's backlog or unread).
+	req.Header.Set("Expect", "100-continue")
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, ExpectContinueTimeout: time.Minute}}
 	go func() {
 		resp, err := fresh.Do(req)
 		if err != nil {
