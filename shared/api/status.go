@@ -29,7 +29,7 @@ func StatusOf(p importer.Progress) wire.Status {
 	default:
 		st.Phase = "download"
 	}
-	if prefix, err := blob.ImportPrefix(imp.Tenant, imp.ID); err == nil && imp.State == hoadon.ImportCompleted {
+	if prefix, err := blob.ImportPrefix(imp.Tenant.OrDefault(), imp.ID); err == nil && imp.State == hoadon.ImportCompleted {
 		st.Manifest = prefix + "manifest.ndjson"
 	}
 	st.OriginFields()
