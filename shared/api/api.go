@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hoadon/hoadon/shared/auth"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/logx"
@@ -105,7 +106,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx = logx.With(ctx, "company", req.Params.CompanyID)
-	imp, created, err := s.svc.Start(ctx, req)
+	imp, created, err := s.svc.StartFor(ctx, access(ctx), req)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -147,18 +148,11 @@ func startRequest(b StartBody, idemKey string) (importer.StartRequest, error) {
 
 func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 	id, action := r.PathValue("id"), r.PathValue("action")
-	if !validID(id) {
+	if !hoadon.ValidID(id) {
 		web.WriteError(r.Context(), w, s.log, hoadon.Errorf(hoadon.CodeInvalid, "task id %q is not valid", id))
 		return
 	}
 	ctx := logx.With(r.Context(), "import", id)
-	if _, err := s.svc.Store.Import(ctx, id); err != nil {
-		if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
-			err = hoadon.Errorf(hoadon.CodeNotFound, "no import with id %s", id)
-		}
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
 	switch {
 	case action == "status" && r.Method == http.MethodGet:
 		s.status(ctx, w, id)
@@ -177,22 +171,8 @@ func (s *Server) task(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// validID accepts the ids this API hands out (UUIDs) and nothing that could
-// be a Firestore path.
-func validID(id string) bool {
-	if len(id) == 0 || len(id) > 64 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 func (s *Server) status(ctx context.Context, w http.ResponseWriter, id string) {
-	p, err := s.svc.Progress(ctx, id)
+	p, err := s.svc.ProgressFor(ctx, access(ctx), id)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -201,7 +181,7 @@ func (s *Server) status(ctx context.Context, w http.ResponseWriter, id string) {
 }
 
 func (s *Server) cancel(ctx context.Context, w http.ResponseWriter, id string) {
-	p, err := s.svc.Cancel(ctx, id)
+	p, err := s.svc.CancelFor(ctx, access(ctx), id)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -231,7 +211,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	imps, err := s.svc.Store.ListImports(ctx, company, limit)
+	imps, err := s.svc.ImportsFor(ctx, access(ctx), company, limit)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -257,16 +237,26 @@ type TaskSummary struct {
 }
 
 func (s *Server) invoices(ctx context.Context, w http.ResponseWriter, id string) {
-	w.Header().Set("Content-Type", "application/x-ndjson")
-	enc := json.NewEncoder(w)
-	err := s.svc.Store.Invoices(ctx, id, "", func(inv hoadon.Invoice) error { return enc.Encode(inv) })
-	if err != nil {
+	var enc *json.Encoder
+	err := s.svc.InvoicesFor(ctx, access(ctx), id, func(inv hoadon.Invoice) error {
+		if enc == nil {
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			enc = json.NewEncoder(w)
+		}
+		return enc.Encode(inv)
+	})
+	switch {
+	case err != nil && enc == nil:
+		web.WriteError(ctx, w, s.log, err)
+	case err != nil:
 		s.log.ErrorContext(ctx, "listing invoices", "err", err) // headers are sent: the client sees a short stream
+	case enc == nil:
+		w.Header().Set("Content-Type", "application/x-ndjson")
 	}
 }
 
 func (s *Server) events(ctx context.Context, w http.ResponseWriter, id string) {
-	evs, err := s.svc.Store.ImportEvents(ctx, id)
+	evs, err := s.svc.EventsFor(ctx, access(ctx), id)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -276,6 +266,13 @@ func (s *Server) events(ctx context.Context, w http.ResponseWriter, id string) {
 		out = append(out, e.Data)
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+// access is the caller's access as the auth guard found it; a request that
+// reached the API without a guard may reach nothing.
+func access(ctx context.Context) hoadon.Access {
+	p, _ := auth.PrincipalFrom(ctx)
+	return p.Access
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

@@ -45,17 +45,12 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.svc.Now()
-	sc, password, err := body.Validate(now)
+	sc, err := s.runner().Create(ctx, access(ctx), body)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
 	}
 	ctx = logx.With(ctx, "schedule", sc.ID, "company", sc.Params.CompanyID)
-	sc.SealedPassword = s.svc.Box.Seal([]byte(password), "credentials/"+sc.Params.CompanyID)
-	if err := s.runner().Store.Create(ctx, sc); err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
 	s.log.InfoContext(ctx, "schedule created", "hour", sc.Hour, "minute", sc.Minute, "paused", sc.Paused)
 	w.Header().Set("Location", "/api/schedules/"+sc.ID)
 	web.WriteJSON(w, http.StatusCreated, map[string]any{
@@ -70,7 +65,7 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) {
 		web.MethodNotAllowed(w, r, http.MethodGet)
 		return
 	}
-	all, err := s.runner().Store.List(ctx)
+	all, err := s.runner().List(ctx, access(ctx))
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -95,7 +90,7 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		s.describeSchedule(ctx, w, id)
 	case http.MethodDelete:
-		if err := s.runner().Store.Delete(ctx, id); err != nil {
+		if err := s.runner().Delete(ctx, access(ctx), id); err != nil {
 			web.WriteError(ctx, w, s.log, err)
 			return
 		}
@@ -107,19 +102,11 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) describeSchedule(ctx context.Context, w http.ResponseWriter, id string) {
-	st := s.runner().Store
-	sc, err := st.Get(ctx, id)
+	v, err := s.runner().Describe(ctx, access(ctx), id, recentRuns)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
 	}
-	runs, err := st.Runs(ctx, id, recentRuns)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	v := sc.View(s.svc.Now())
-	v.RecentRuns = runs
 	web.WriteJSON(w, http.StatusOK, v)
 }
 
@@ -144,12 +131,8 @@ func (s *Server) scheduleAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	note := r.URL.Query().Get("note")
-	if err := schedule.ValidateNote(note); err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
 	now := s.svc.Now()
-	sc, err := s.runner().Store.SetPaused(ctx, id, action == "pause", note, now)
+	sc, err := s.runner().SetPaused(ctx, access(ctx), id, action == "pause", note)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -159,7 +142,7 @@ func (s *Server) scheduleAction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) triggerSchedule(ctx context.Context, w http.ResponseWriter, id string) {
-	imp, created, err := s.runner().Trigger(ctx, id)
+	imp, created, err := s.runner().Trigger(ctx, access(ctx), id)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return

@@ -3,6 +3,7 @@ package api
 import (
 	"time"
 
+	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 )
@@ -49,8 +50,8 @@ func statusOf(p importer.Progress) Status {
 	default:
 		st.Phase = "download"
 	}
-	if imp.State == hoadon.ImportCompleted {
-		st.Manifest = "imports/" + imp.ID + "/manifest.ndjson"
+	if prefix, err := blob.ImportPrefix(imp.Tenant, imp.ID); err == nil && imp.State == hoadon.ImportCompleted {
+		st.Manifest = prefix + "manifest.ndjson"
 	}
 	return st
 }

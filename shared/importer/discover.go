@@ -56,7 +56,7 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 		return DiscoverResult{}, hoadon.Errorf(hoadon.CodeInvalid, "discover: unknown flow %q", w.Flow)
 	}
 	company := imp.Params.CompanyID
-	sess, gen, err := s.session(ctx, company, 0)
+	sess, gen, err := s.session(ctx, imp, 0)
 	if err != nil {
 		return DiscoverResult{}, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) flush(ctx context.Context, imp hoadon.Import, batch []hoadon.I
 	}
 	company := imp.Params.CompanyID
 	url := s.downloadURL(ctx, len(batch)) // decided on the backlog before this batch joins it
-	pending, err := s.Store.AddDiscovered(ctx, imp.ID, company, imp.Params.Force, batch)
+	pending, err := s.Store.AddDiscovered(ctx, imp, batch)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/firestore"
@@ -13,21 +14,30 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
-// Collection names: schedules/{id} and schedules/{id}/runs/{day}.
+// Collection names: tenants/{tenant}/schedules/{id} and
+// tenants/{tenant}/schedules/{id}/runs/{day}.
 const (
+	colTenants   = "tenants"
 	colSchedules = "schedules"
 	colRuns      = "runs"
 )
 
-// Store keeps schedules and their run records in Firestore.
+// Store keeps one tenant's schedules and their run records in Firestore.
 type Store struct {
-	fs *firestore.Client
+	fs     *firestore.Client
+	tenant hoadon.Tenant
 }
 
-// NewStore returns a Store on a Firestore client.
-func NewStore(fs *firestore.Client) *Store { return &Store{fs: fs} }
+// NewStore returns the default tenant's Store on a Firestore client; In
+// gives another tenant's.
+func NewStore(fs *firestore.Client) *Store { return &Store{fs: fs, tenant: hoadon.DefaultTenant} }
 
-func (s *Store) ref(id string) *firestore.DocumentRef { return s.fs.Collection(colSchedules).Doc(id) }
+// In returns the Store of a tenant's schedules.
+func (s *Store) In(t hoadon.Tenant) *Store { return &Store{fs: s.fs, tenant: t.OrDefault()} }
+
+func (s *Store) ref(id string) *firestore.DocumentRef {
+	return s.fs.Collection(colTenants).Doc(string(s.tenant)).Collection(colSchedules).Doc(id)
+}
 
 func (s *Store) runRef(id, day string) *firestore.DocumentRef {
 	return s.ref(id).Collection(colRuns).Doc(day)
@@ -35,6 +45,7 @@ func (s *Store) runRef(id, day string) *firestore.DocumentRef {
 
 // Create stores a new schedule; CodeConflict if the id is taken.
 func (s *Store) Create(ctx context.Context, sc Schedule) error {
+	sc.Tenant = s.tenant
 	_, err := s.ref(sc.ID).Create(ctx, sc)
 	if status.Code(err) == codes.AlreadyExists {
 		return hoadon.Errorf(hoadon.CodeConflict, "schedule %q already exists; delete it first to replace it", sc.ID)
@@ -55,12 +66,27 @@ func (s *Store) Get(ctx context.Context, id string) (Schedule, error) {
 	if err := snap.DataTo(&sc); err != nil {
 		return Schedule{}, classify("Get", err)
 	}
+	sc.Tenant = s.tenant
 	return sc, nil
 }
 
 // List returns every schedule, ordered by id.
 func (s *Store) List(ctx context.Context) ([]Schedule, error) {
-	it := s.fs.Collection(colSchedules).OrderBy(firestore.DocumentID, firestore.Asc).Documents(ctx)
+	return s.list(s.ref("x").Parent.OrderBy(firestore.DocumentID, firestore.Asc).Documents(ctx), "List")
+}
+
+// ListAll returns the schedules of every tenant, for the scheduler's tick.
+// Schedules still at the top-level schedules/{id} (before tenants; hoadon
+// migrate moves them) are left out.
+func (s *Store) ListAll(ctx context.Context) ([]Schedule, error) {
+	all, err := s.list(s.fs.CollectionGroup(colSchedules).Documents(ctx), "ListAll")
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(sc Schedule) bool { return sc.Tenant == "" }), nil
+}
+
+func (s *Store) list(it *firestore.DocumentIterator, op string) ([]Schedule, error) {
 	defer it.Stop()
 	var out []Schedule
 	for {
@@ -69,11 +95,16 @@ func (s *Store) List(ctx context.Context) ([]Schedule, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, classify("List", err)
+			return nil, classify(op, err)
 		}
 		var sc Schedule
 		if err := snap.DataTo(&sc); err != nil {
-			return nil, classify("List", err)
+			return nil, classify(op, err)
+		}
+		if p := snap.Ref.Parent.Parent; p != nil && p.Parent.ID == colTenants {
+			sc.Tenant = hoadon.Tenant(p.ID)
+		} else {
+			sc.Tenant = ""
 		}
 		out = append(out, sc)
 	}
@@ -222,7 +253,7 @@ func classify(op string, err error) error {
 // It reads the importer's credentials/{mst} document (fields "password" and
 // "invalid", see shared/store), read-only.
 func (s *Store) refusedPassword(ctx context.Context, company string) (sealed, reason string, err error) {
-	snap, err := s.fs.Collection("credentials").Doc(company).Get(ctx)
+	snap, err := s.fs.Collection(colTenants).Doc(string(s.tenant)).Collection("credentials").Doc(company).Get(ctx)
 	if status.Code(err) == codes.NotFound {
 		return "", "", nil
 	}
@@ -237,4 +268,39 @@ func (s *Store) refusedPassword(ctx context.Context, company string) (sealed, re
 		return "", "", classify("refusedPassword", err)
 	}
 	return d.Password, d.Invalid, nil
+}
+
+// MigrateLegacy moves schedules from before tenants (schedules/{id} and
+// their runs) under the default tenant; a schedule already there wins.
+// With dryRun it only counts. Running it again finds nothing to move.
+func (s *Store) MigrateLegacy(ctx context.Context, dryRun bool) (int, error) {
+	docs, err := s.fs.Collection(colSchedules).Documents(ctx).GetAll()
+	if err != nil || dryRun {
+		return len(docs), classify("MigrateLegacy", err)
+	}
+	dst := s.In(hoadon.DefaultTenant)
+	for _, d := range docs {
+		var sc Schedule
+		if err := d.DataTo(&sc); err != nil {
+			return 0, classify("MigrateLegacy", err)
+		}
+		sc.Tenant = hoadon.DefaultTenant
+		if err := dst.Create(ctx, sc); err != nil && hoadon.ErrorCode(err) != hoadon.CodeConflict {
+			return 0, err
+		}
+		runs, err := d.Ref.Collection(colRuns).Documents(ctx).GetAll()
+		if err != nil {
+			return 0, classify("MigrateLegacy", err)
+		}
+		bw := s.fs.BulkWriter(ctx)
+		for _, r := range runs {
+			bw.Create(dst.runRef(sc.ID, r.Ref.ID), r.Data())
+			bw.Delete(r.Ref)
+		}
+		bw.End()
+		if _, err := d.Ref.Delete(ctx); err != nil {
+			return 0, classify("MigrateLegacy", err)
+		}
+	}
+	return len(docs), nil
 }

@@ -14,34 +14,37 @@ import (
 // 500 writes per commit; each invoice may take three).
 const batchSize = 100
 
-// registryDoc records that a company's invoice needs no more downloads:
-// stored, or permanently without an original XML on the portal. Later
-// imports skip it unless forced.
-type registryDoc struct {
-	Status   hoadon.InvoiceStatus `firestore:"status"`
-	Key      hoadon.InvoiceKey    `firestore:"key"`
-	Flow     hoadon.Flow          `firestore:"flow"`
-	ImportID string               `firestore:"import_id"`
-	Objects  hoadon.Objects       `firestore:"objects"`
-	SHA256   string               `firestore:"sha256"`
-	StoredAt time.Time            `firestore:"stored_at"`
+// CatalogueEntry records that a tenant's invoice of a company needs no more
+// downloads: stored, or permanently without an original XML on the portal.
+// Later imports of the tenant skip it unless forced.
+type CatalogueEntry struct {
+	ID        string               `firestore:"id"`
+	Status    hoadon.InvoiceStatus `firestore:"status"`
+	Key       hoadon.InvoiceKey    `firestore:"key"`
+	Flow      hoadon.Flow          `firestore:"flow"`
+	Direction hoadon.Direction     `firestore:"direction"`
+	Date      string               `firestore:"date"` // issue date, YYYY-MM-DD
+	ImportID  string               `firestore:"import_id"`
+	Objects   hoadon.Objects       `firestore:"objects"`
+	SHA256    string               `firestore:"sha256"`
+	StoredAt  time.Time            `firestore:"stored_at"`
 }
 
 // AddDiscovered records invoices found by discovery. An invoice already in the
-// import is left as it is; a new one is skipped when the company's registry
-// already holds it — stored, or known to have no original XML — unless
+// import is left as it is; a new one is skipped when the tenant's catalogue
+// of the company already holds it — stored, or known to have no original XML — unless
 // force, discovered otherwise. It returns every
 // invoice of the batch that is still discovered, new or not, so the caller
 // (re-)enqueues its download: task names are deterministic, so enqueueing
 // twice is harmless, and an enqueue lost in a crash is made good.
-func (s *Store) AddDiscovered(ctx context.Context, importID, company string, force bool, invs []hoadon.Invoice) ([]hoadon.Invoice, error) {
+func (s *Store) AddDiscovered(ctx context.Context, imp hoadon.Import, invs []hoadon.Invoice) ([]hoadon.Invoice, error) {
 	var pending []hoadon.Invoice
 	for start := 0; start < len(invs); start += batchSize {
 		batch := invs[start:min(start+batchSize, len(invs))]
 		var got []hoadon.Invoice
 		err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 			var err error
-			got, err = s.addBatch(tx, importID, company, force, batch)
+			got, err = s.addBatch(tx, imp, batch)
 			return err
 		})
 		if err != nil {
@@ -52,10 +55,11 @@ func (s *Store) AddDiscovered(ctx context.Context, importID, company string, for
 	return pending, nil
 }
 
-func (s *Store) addBatch(tx *firestore.Transaction, importID, company string, force bool, batch []hoadon.Invoice) ([]hoadon.Invoice, error) {
+func (s *Store) addBatch(tx *firestore.Transaction, imp hoadon.Import, batch []hoadon.Invoice) ([]hoadon.Invoice, error) {
+	tenant, company := imp.Tenant.OrDefault(), imp.Params.CompanyID
 	refs := make([]*firestore.DocumentRef, 0, 2*len(batch))
 	for _, inv := range batch {
-		refs = append(refs, s.invoiceRef(importID, inv.ID), s.registryRef(company, inv.ID))
+		refs = append(refs, s.invoiceRef(imp.ID, inv.ID), s.catalogueRef(tenant, company, inv.ID))
 	}
 	snaps, err := tx.GetAll(refs)
 	if err != nil {
@@ -75,9 +79,9 @@ func (s *Store) addBatch(tx *firestore.Transaction, importID, company string, fo
 			}
 			continue
 		}
-		inv.ImportID, inv.Company, inv.UpdatedAt = importID, company, s.now()
+		inv.ImportID, inv.Tenant, inv.Company, inv.UpdatedAt = imp.ID, tenant, company, s.now()
 		inv.Status = hoadon.StatusDiscovered
-		if reg.Exists() && !force {
+		if reg.Exists() && !imp.Params.Force {
 			inv.Status = hoadon.StatusSkipped
 		} else {
 			pending = append(pending, inv)
@@ -146,7 +150,7 @@ type Outcome struct {
 }
 
 // CompleteDownload moves an invoice to its final status once, records it in
-// the company registry when stored, and writes the events that report it. It
+// the tenant's catalogue when stored, and writes the events that report it. It
 // reports false when the invoice was already final (nothing written).
 func (s *Store) CompleteDownload(ctx context.Context, importID, invoiceID string, out Outcome, events func(hoadon.Invoice) ([]OutboxEvent, error)) (hoadon.Invoice, bool, error) {
 	if !out.Status.Final() || out.Status == hoadon.StatusSkipped {
@@ -179,8 +183,8 @@ func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, 
 		return err
 	}
 	if out.Status == hoadon.StatusStored || out.Status == hoadon.StatusUnavailable {
-		reg := registryDoc{Status: out.Status, Key: inv.Key, Flow: inv.Flow, ImportID: inv.ImportID, Objects: out.Objects, SHA256: out.SHA256, StoredAt: s.now()}
-		if err := tx.Set(s.registryRef(inv.Company, inv.ID), reg); err != nil {
+		reg := CatalogueEntry{ID: inv.ID, Status: out.Status, Key: inv.Key, Flow: inv.Flow, Direction: inv.Flow.Direction(), Date: inv.Date, ImportID: inv.ImportID, Objects: out.Objects, SHA256: out.SHA256, StoredAt: s.now()}
+		if err := tx.Set(s.catalogueRef(inv.Tenant, inv.Company, inv.ID), reg); err != nil {
 			return err
 		}
 	}
@@ -256,9 +260,10 @@ func (s *Store) Stale(ctx context.Context, importID string, olderThan time.Time,
 	return out, nil
 }
 
-// Registered reports whether a company's registry holds an invoice.
-func (s *Store) Registered(ctx context.Context, company, invoiceID string) (bool, error) {
-	_, err := s.registryRef(company, invoiceID).Get(ctx)
+// Registered reports whether a tenant's catalogue of a company holds an
+// invoice.
+func (s *Store) Registered(ctx context.Context, tenant hoadon.Tenant, company, invoiceID string) (bool, error) {
+	_, err := s.catalogueRef(tenant, company, invoiceID).Get(ctx)
 	if notFound(err) {
 		return false, nil
 	}

@@ -74,7 +74,7 @@ func TestCreateImportReturnsLiveImportForSameParams(t *testing.T) {
 	if err != nil || len(evs) != 1 {
 		t.Errorf("events of imp-a = %v, %v; want exactly the started event", evs, err)
 	}
-	user, sealed, err := s.Credentials(ctx, company)
+	user, sealed, err := s.Credentials(ctx, hoadon.DefaultTenant, company)
 	if err != nil || user != company || sealed != "v1:sealed" {
 		t.Errorf("Credentials = %q %q %v", user, sealed, err)
 	}
@@ -100,6 +100,11 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 }
 
+// importOf is the import an invoice batch belongs to.
+func importOf(id string, force bool) hoadon.Import {
+	return hoadon.Import{ID: id, Tenant: hoadon.DefaultTenant, Params: hoadon.ImportParams{CompanyID: company, Force: force}}
+}
+
 func invoice(n int, flow hoadon.Flow) hoadon.Invoice {
 	k := hoadon.InvoiceKey{NBMST: company, KHMSHDon: 1, KHHDon: "C26TAA", SHDon: int64(n)}
 	return hoadon.Invoice{ID: k.ID(company, flow.Direction()), Key: k, Flow: flow, Date: "2026-01-02"}
@@ -112,12 +117,12 @@ func TestInvoiceLifecycleAndCounts(t *testing.T) {
 	for i := 1; i <= 130; i++ { // more than one transaction batch
 		invs = append(invs, invoice(i, hoadon.FlowSoldEInvoice))
 	}
-	pending, err := s.AddDiscovered(ctx, "imp", company, false, invs)
+	pending, err := s.AddDiscovered(ctx, importOf("imp", false), invs)
 	if err != nil || len(pending) != 130 {
 		t.Fatalf("AddDiscovered = %d pending, %v", len(pending), err)
 	}
 	// Discovery repeated (a workflow retry): nothing new, all still pending.
-	pending, err = s.AddDiscovered(ctx, "imp", company, false, invs)
+	pending, err = s.AddDiscovered(ctx, importOf("imp", false), invs)
 	if err != nil || len(pending) != 130 {
 		t.Fatalf("repeated AddDiscovered = %d pending, %v", len(pending), err)
 	}
@@ -163,7 +168,7 @@ func TestRegistrySkipsAndForce(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
 	create(t, s, "first", params("2026-01-01", "2026-01-31"), "")
 	inv := invoice(7, hoadon.FlowPurchaseEInvoice)
-	if _, err := s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{inv}); err != nil {
+	if _, err := s.AddDiscovered(ctx, importOf("first", false), []hoadon.Invoice{inv}); err != nil {
 		t.Fatal(err)
 	}
 	s.BeginDownload(ctx, "first", inv.ID)
@@ -179,7 +184,7 @@ func TestRegistrySkipsAndForce(t *testing.T) {
 		p := params("2026-01-01", "2026-01-31")
 		p.Force = tc.force
 		create(t, s, tc.id, p, "")
-		pending, err := s.AddDiscovered(ctx, tc.id, company, tc.force, []hoadon.Invoice{inv})
+		pending, err := s.AddDiscovered(ctx, importOf(tc.id, tc.force), []hoadon.Invoice{inv})
 		if err != nil || len(pending) != tc.wantPending {
 			t.Fatalf("%s: pending %d, %v", tc.id, len(pending), err)
 		}
@@ -194,18 +199,18 @@ func TestUnavailableIsRegisteredToo(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
 	create(t, s, "first", params("2026-01-01", "2026-01-31"), "")
 	inv := invoice(9, hoadon.FlowSoldEInvoice)
-	s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{inv})
+	s.AddDiscovered(ctx, importOf("first", false), []hoadon.Invoice{inv})
 	s.BeginDownload(ctx, "first", inv.ID)
 	if _, _, err := s.CompleteDownload(ctx, "first", inv.ID, store.Outcome{Status: hoadon.StatusUnavailable}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := s.Registered(ctx, company, inv.ID); err != nil || !ok {
+	if ok, err := s.Registered(ctx, hoadon.DefaultTenant, company, inv.ID); err != nil || !ok {
 		t.Errorf("unavailable invoice not registered: %v %v", ok, err)
 	}
 	failed := invoice(10, hoadon.FlowSoldEInvoice)
-	s.AddDiscovered(ctx, "first", company, false, []hoadon.Invoice{failed})
+	s.AddDiscovered(ctx, importOf("first", false), []hoadon.Invoice{failed})
 	s.CompleteDownload(ctx, "first", failed.ID, store.Outcome{Status: hoadon.StatusFailed}, nil)
-	if ok, _ := s.Registered(ctx, company, failed.ID); ok {
+	if ok, _ := s.Registered(ctx, hoadon.DefaultTenant, company, failed.ID); ok {
 		t.Error("a failed invoice was registered: later imports would never retry it")
 	}
 }
@@ -214,7 +219,7 @@ func TestConcurrentCompleteChangesOnce(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
 	create(t, s, "imp", params("2026-01-01", "2026-01-31"), "")
 	inv := invoice(1, hoadon.FlowSoldEInvoice)
-	s.AddDiscovered(ctx, "imp", company, false, []hoadon.Invoice{inv})
+	s.AddDiscovered(ctx, importOf("imp", false), []hoadon.Invoice{inv})
 	// Three deliveries of the same task all start before any finishes.
 	for i := 0; i < 3; i++ {
 		if _, ok, err := s.BeginDownload(ctx, "imp", inv.ID); err != nil || !ok {
@@ -324,7 +329,7 @@ func TestStaleAndRates(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		invs = append(invs, invoice(i, hoadon.FlowSoldEInvoice))
 	}
-	s.AddDiscovered(ctx, "imp", company, false, invs)
+	s.AddDiscovered(ctx, importOf("imp", false), invs)
 	now = t0.Add(time.Hour)
 	s.BeginDownload(ctx, "imp", invs[0].ID) // touched now: not stale
 	stale, err := s.Stale(ctx, "imp", t0.Add(time.Minute), 10)
