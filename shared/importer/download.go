@@ -67,8 +67,7 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) error {
 // export calls export-xml with the company session, logging in again once
 // when the portal rejects the token.
 func (s *Service) export(ctx context.Context, imp hoadon.Import, inv hoadon.Invoice) ([]byte, map[string][]byte, error) {
-	company := imp.Params.CompanyID
-	sess, gen, err := s.session(ctx, imp, 0)
+	sess, id, err := s.session(ctx, imp, sessionID{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -76,10 +75,10 @@ func (s *Service) export(ctx context.Context, imp hoadon.Import, inv hoadon.Invo
 	if hoadon.ErrorCode(err) != hoadon.CodeSessionExpired {
 		return raw, files, err
 	}
-	if err := s.Store.InvalidateSession(ctx, company, gen); err != nil {
+	if err := s.invalidate(ctx, id); err != nil {
 		return nil, nil, err
 	}
-	if sess, _, err = s.session(ctx, imp, gen); err != nil {
+	if sess, _, err = s.session(ctx, imp, id); err != nil {
 		return nil, nil, err
 	}
 	return s.Portal.ExportZIP(ctx, sess, inv.Flow, inv.Key)

@@ -38,7 +38,7 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 	})
 	imp, created, err := s.Store.CreateImport(ctx, store.CreateRequest{
 		Import:         imp,
-		SealedPassword: s.Box.Seal([]byte(req.Password), store.CredentialsLabel(tenant, p.CompanyID)),
+		Login:          s.sealLogin(tenant, p.CompanyID, p.Username, req.Password),
 		IdempotencyKey: req.IdempotencyKey,
 		Events:         c.fn,
 	})
@@ -59,4 +59,13 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 		return true
 	}, nil)
 	return imp, true, err
+}
+
+// sealLogin seals a portal password for a tenant's company, with the digest
+// that tells it from another without opening it. The digest is the same in
+// every tenant, so tenants holding the same login share its portal session.
+func (s *Service) sealLogin(tenant hoadon.Tenant, company, username, password string) store.Login {
+	return store.Login{Username: username,
+		SealedPassword: s.Box.Seal([]byte(password), store.CredentialsLabel(tenant, company)),
+		Digest:         s.Box.Digest([]byte(username+"\x00"+password), "login/"+company)}
 }

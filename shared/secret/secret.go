@@ -11,7 +11,9 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -25,7 +27,8 @@ const version = "v1:"
 
 // Box seals and opens values with one key.
 type Box struct {
-	aead cipher.AEAD
+	aead   cipher.AEAD
+	macKey []byte // keys Digest; derived from the key, never the key itself
 }
 
 // NewBox returns a Box for a 32-byte key.
@@ -41,7 +44,21 @@ func NewBox(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secret.NewBox: %w", err)
 	}
-	return &Box{aead: aead}, nil
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("hoadon/secret: digest key v1"))
+	return &Box{aead: aead, macKey: mac.Sum(nil)}, nil
+}
+
+// Digest returns a keyed digest (HMAC-SHA256) of a secret bound to where:
+// equal secrets have equal digests, so a sealed value can be compared with
+// another without opening it, and the digest reveals nothing without the
+// key (unlike a plain hash of a password).
+func (b *Box) Digest(plaintext []byte, where string) string {
+	mac := hmac.New(sha256.New, b.macKey)
+	mac.Write([]byte(where))
+	mac.Write([]byte{0})
+	mac.Write(plaintext)
+	return hex.EncodeToString(mac.Sum(nil)[:16])
 }
 
 // ParseKey decodes a key written as 64 hex digits or as standard or URL-safe

@@ -14,7 +14,7 @@ import (
 // CreateRequest is everything needed to record a new import.
 type CreateRequest struct {
 	Import         hoadon.Import // ID, Params and CreatedAt set by the caller
-	SealedPassword string        // the portal password sealed by secret.Box for "credentials/{company}"
+	Login          Login         // the portal login the import uses, its password sealed
 	IdempotencyKey string        // optional, from the client's Idempotency-Key header
 	// Events are written only when a new import is created.
 	Events func(hoadon.Import) ([]OutboxEvent, error)
@@ -29,14 +29,6 @@ type idemDoc struct {
 	Fingerprint string `firestore:"fingerprint"`
 }
 
-// credentialDoc holds a company's portal login. The password is sealed.
-type credentialDoc struct {
-	Username       string `firestore:"username"`
-	SealedPassword string `firestore:"password"`
-	// Invalid is set when the portal refused the password, so nothing tries
-	// it again (the portal locks accounts) until a new password arrives.
-	Invalid string `firestore:"invalid"`
-}
 
 // CreateImport records a new import, or returns the live import with the
 // same parameters (created false), or the import an Idempotency-Key already
@@ -135,8 +127,7 @@ func (s *Store) writeNewImport(tx *firestore.Transaction, req CreateRequest, act
 			return err
 		}
 	}
-	cred := credentialDoc{Username: imp.Params.Username, SealedPassword: req.SealedPassword}
-	if err := tx.Set(s.credentialsRef(imp.Tenant, imp.Params.CompanyID), cred); err != nil {
+	if err := tx.Set(s.importLoginRef(imp.ID), req.Login); err != nil {
 		return err
 	}
 	if req.Events == nil {

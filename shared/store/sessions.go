@@ -9,33 +9,10 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
-// Credentials returns a tenant's portal username and sealed password of a
-// company. It
-// fails with CodeBadCredentials when the portal refused that password before,
-// so nothing tries it again and locks the account.
-func (s *Store) Credentials(ctx context.Context, tenant hoadon.Tenant, company string) (username, sealedPassword string, err error) {
-	snap, err := s.credentialsRef(tenant, company).Get(ctx)
-	if err != nil {
-		return "", "", classify("Credentials", err)
-	}
-	var d credentialDoc
-	if err := snap.DataTo(&d); err != nil {
-		return "", "", classify("Credentials", err)
-	}
-	if d.Invalid != "" {
-		return "", "", hoadon.Errorf(hoadon.CodeBadCredentials, "the portal refused this company's password earlier (%s); start an import with the right password", d.Invalid)
-	}
-	return d.Username, d.SealedPassword, nil
-}
-
-// MarkCredentialsInvalid records that the portal refused the stored password.
-func (s *Store) MarkCredentialsInvalid(ctx context.Context, tenant hoadon.Tenant, company, reason string) error {
-	_, err := s.credentialsRef(tenant, company).Update(ctx, []firestore.Update{{Path: "invalid", Value: reason}})
-	return classify("MarkCredentialsInvalid", err)
-}
-
-// Session is a company's shared portal session: one login serves every
-// download of the company, whichever instance runs it.
+// Session is a portal session shared by every import that logs in to one
+// portal account with the same credentials (its key names both, see
+// importer): one login serves their downloads, whichever instance runs them.
+// A session opened with other credentials is never reused.
 type Session struct {
 	SealedToken string    `firestore:"token"` // sealed by secret.Box for "sessions/{company}"
 	ExpiresAt   time.Time `firestore:"expires_at"`
