@@ -1,0 +1,170 @@
+package xmlsig
+
+import (
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+)
+
+// certificates decodes the X509Certificate elements of KeyInfo, the
+// signer's first (the others serve as intermediates for the chain).
+func certificates(sig *etree.Element, c *check) []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, x := range dsChildren(dsChild(sig, "KeyInfo"), "X509Data") {
+		for _, el := range dsChildren(x, "X509Certificate") {
+			der, err := decodeB64(text(el))
+			if err != nil {
+				c.fail("X509Certificate is not base64")
+				return nil
+			}
+			cert, err := x509.ParseCertificate(der)
+			if err != nil {
+				c.fail("X509Certificate does not parse: %v", err)
+				return nil
+			}
+			out = append(out, cert)
+		}
+	}
+	if len(out) == 0 {
+		c.fail("no X509Certificate in KeyInfo")
+	}
+	return out
+}
+
+func describeCert(r *Result, cert *x509.Certificate) {
+	r.Subject = cert.Subject.String()
+	r.Issuer = cert.Issuer.String()
+	r.Serial = cert.SerialNumber.Text(16)
+	r.NotBefore = cert.NotBefore.UTC().Format(time.RFC3339)
+	r.NotAfter = cert.NotAfter.UTC().Format(time.RFC3339)
+	r.MST = MSTOf(cert)
+}
+
+// certificate checks the signer certificate: valid at the signing time,
+// naming the seller's MST (seller signatures), chaining to the trust store
+// when one is configured.
+func (v *Verifier) certificate(d *document, r *Result, certs []*x509.Certificate, at time.Time, c *check) {
+	leaf := certs[0]
+	if !at.IsZero() && (at.Before(leaf.NotBefore) || at.After(leaf.NotAfter)) {
+		c.fail("certificate not valid at the signing time %s (valid %s to %s)",
+			at.Format(time.RFC3339), r.NotBefore, r.NotAfter)
+	}
+	if r.Role == RoleSeller {
+		switch {
+		case r.MST == "":
+			c.note("the certificate subject names no tax code (MST)")
+		case !sameMST(r.MST, d.sellerMST):
+			c.note("the certificate's MST %s is not the seller's MST %s", r.MST, clip(d.sellerMST))
+		}
+	}
+	r.Chain = v.chain(certs, at)
+	if r.Chain != ChainNotChecked && r.Chain != ChainTrusted {
+		c.note("certificate chain %s", r.Chain)
+	}
+}
+
+func (v *Verifier) chain(certs []*x509.Certificate, at time.Time) string {
+	if v.Roots == nil {
+		return ChainNotChecked
+	}
+	inter := x509.NewCertPool()
+	for _, c := range certs[1:] {
+		inter.AddCert(c)
+	}
+	_, err := certs[0].Verify(x509.VerifyOptions{
+		Roots: v.Roots, Intermediates: inter, CurrentTime: at,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+	})
+	if err != nil {
+		return "untrusted: " + err.Error()
+	}
+	return ChainTrusted
+}
+
+// oidUID is LDAP userId (0.9.2342.19200300.100.1.1), where Vietnamese CAs
+// write "MST:<tax code>".
+var oidUID = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
+
+// mstPattern finds a tax code after a label: "MST:0100109106",
+// "MST: 0100109106-001", "MST=…", "TIN:…", and the personal ids that
+// household businesses sign with ("CCCD:…", "CMND:…").
+var mstPattern = regexp.MustCompile(`(?i)\b(?:MST|TIN|MSDN|MSNS|CCCD|CMND)\s*[:=.\-]?\s*(\d{10}(?:-\d{3})?|\d{12,13})\b`)
+
+// bareMST is a UID holding just a tax code.
+var bareMST = regexp.MustCompile(`^(\d{10}(?:-\d{3})?|\d{12,13})$`)
+
+// MSTOf returns the tax code a certificate's subject carries: a labelled
+// value in UID first, then in any other attribute (CN, OU, O,
+// serialNumber…), then a UID that is only digits. "" when none.
+func MSTOf(cert *x509.Certificate) string {
+	var uids, others []string
+	for _, n := range cert.Subject.Names {
+		s, ok := n.Value.(string)
+		if !ok {
+			continue
+		}
+		if n.Type.Equal(oidUID) {
+			uids = append(uids, s)
+		} else {
+			others = append(others, s)
+		}
+	}
+	for _, s := range append(append([]string(nil), uids...), others...) {
+		if m := mstPattern.FindStringSubmatch(s); m != nil {
+			return m[1]
+		}
+	}
+	for _, s := range uids {
+		if bareMST.MatchString(strings.TrimSpace(s)) {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
+}
+
+// sameMST compares tax codes ignoring the dash of a branch suffix; a
+// branch (0100520429-001) may sign with its parent company's certificate.
+func sameMST(cert, seller string) bool {
+	norm := func(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "-", "") }
+	c, s := norm(cert), norm(seller)
+	return c != "" && (c == s || (len(c) == 10 && len(s) == 13 && strings.HasPrefix(s, c)))
+}
+
+// LoadRoots reads a PEM file of trusted CA certificates
+// (HOADON_TRUSTED_CA_FILE).
+func LoadRoots(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	n := 0
+	for len(data) > 0 {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		cert, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: certificate %d: %w", path, n+1, err)
+		}
+		pool.AddCert(cert)
+		n++
+	}
+	if n == 0 {
+		return nil, errors.New(path + ": no PEM CERTIFICATE block")
+	}
+	return pool, nil
+}
