@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
 	"github.com/hoadon/hoadon/shared/captcha"
+	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 func init() {
@@ -21,8 +23,10 @@ func init() {
 }
 
 // runCaptchaSolve prints the answer of each file ("FILE: ANSWER" when
-// several). A file that cannot be solved is reported on stderr and makes
-// the command fail after the others were tried.
+// several, a JSON array with --json). A file that cannot be solved is
+// reported (on stderr, or in the JSON) and makes the command fail after the
+// others were tried; the developer detail of an unknown glyph goes to the
+// log (shown with --verbose).
 func runCaptchaSolve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("captcha solve", stderr)
 	var cfg captcha.GeminiConfig
@@ -31,6 +35,8 @@ func runCaptchaSolve(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.StringVar(&cfg.Model, "gemini-model", captcha.DefaultGeminiModel, "Gemini model")
 	fs.StringVar(&cfg.BaseURL, "gemini-url", "", "Vertex AI endpoint override, e.g. the local fake (no credentials sent)")
 	fs.DurationVar(&cfg.Timeout, "gemini-timeout", 30*time.Second, "timeout of one Gemini call")
+	asJSON := fs.Bool("json", false, `print a JSON array of {"file","answer"} or {"file","error":{"code","message"}}`)
+	verbose := fs.Bool("verbose", false, "log the detail of each failure (glyph signatures to label)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,28 +48,67 @@ func runCaptchaSolve(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	results := make([]captchaResult, 0, len(files))
 	failed := 0
 	for _, f := range files {
 		ans, err := solveFile(ctx, solver, f)
-		switch {
-		case err != nil && len(files) == 1:
-			return err
-		case err != nil:
+		r := captchaResult{File: f, Answer: ans}
+		if err != nil {
 			failed++
-			fmt.Fprintf(stderr, "%s: %v\n", f, err)
-		case len(files) == 1:
-			fmt.Fprintln(stdout, ans)
-		default:
-			fmt.Fprintf(stdout, "%s: %s\n", f, ans)
+			r.Error = &resultError{Code: hoadon.ErrorCode(err), Message: hoadon.ErrorMessage(err)}
+			log.Info("captcha not solved", "file", f, "err", err)
 		}
+		results = append(results, r)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d captchas not solved", failed, len(files))
+	if *asJSON {
+		if err := writeJSON(stdout, results); err != nil {
+			return err
+		}
+	} else {
+		printCaptchaResults(stdout, stderr, results)
 	}
-	return nil
+	switch {
+	case failed == 0:
+		return nil
+	case len(files) == 1 && !*asJSON:
+		return errors.New(results[0].Error.Message)
+	}
+	return fmt.Errorf("%d of %d captchas not solved", failed, len(files))
+}
+
+// captchaResult is one file's line of `captcha solve --json`.
+type captchaResult struct {
+	File   string       `json:"file"`
+	Answer string       `json:"answer,omitempty"`
+	Error  *resultError `json:"error,omitempty"`
+}
+
+// resultError is a failure as a user reads it.
+type resultError struct {
+	Code    hoadon.Code `json:"code"`
+	Message string      `json:"message"`
+}
+
+func printCaptchaResults(stdout, stderr io.Writer, results []captchaResult) {
+	for _, r := range results {
+		switch {
+		case r.Error != nil && len(results) > 1:
+			fmt.Fprintf(stderr, "%s: %s\n", r.File, r.Error.Message)
+		case r.Error != nil:
+		case len(results) == 1:
+			fmt.Fprintln(stdout, r.Answer)
+		default:
+			fmt.Fprintf(stdout, "%s: %s\n", r.File, r.Answer)
+		}
+	}
 }
 
 // captchaSolver is the built-in table, chained to Gemini when a project is
@@ -86,15 +131,7 @@ func captchaSolver(ctx context.Context, cfg captcha.GeminiConfig) (captcha.Solve
 func solveFile(ctx context.Context, s captcha.Solver, name string) (string, error) {
 	svg, err := os.ReadFile(name)
 	if err != nil {
-		return "", err
+		return "", hoadon.Wrap(hoadon.CodeInvalid, err, "reading the captcha file")
 	}
-	ans, err := s.Solve(ctx, svg)
-	if err != nil {
-		var ue *captcha.UnknownGlyphError
-		if errors.As(err, &ue) {
-			return "", fmt.Errorf("%v (label it and run `go generate ./shared/captcha`, or add --gemini-project)", ue)
-		}
-		return "", err
-	}
-	return ans, nil
+	return s.Solve(ctx, svg)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -75,7 +76,8 @@ func TestCaptchaSolveErrors(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	if !strings.Contains(stderr.String(), "unknown glyph at position") || !strings.Contains(stderr.String(), "signature MQZ") ||
+	if !strings.Contains(stderr.String(), unknown+": the captcha has a character the offline solver does not know: try again") ||
+		strings.Contains(stderr.String(), "signature MQZ") || strings.Contains(stderr.String(), "bad_data") ||
 		!strings.Contains(stderr.String(), "1 of 2 captchas not solved") {
 		t.Fatalf("stderr = %q", stderr.String())
 	}
@@ -91,6 +93,37 @@ func TestCaptchaSolveErrors(t *testing.T) {
 	stderr.Reset()
 	if code := Main(context.Background(), []string{"captcha", "solve", "/nonexistent.svg"}, &stdout, &stderr); code != 1 {
 		t.Errorf("missing file: exit %d", code)
+	}
+}
+
+// Ensure --json reports each file's answer or error, and --verbose logs
+// the glyph signatures a developer needs while the user message stays plain.
+func TestCaptchaSolveJSONAndVerbose(t *testing.T) {
+	unknown := captchaWithUnknownGlyph(t)
+	good := filepath.Join(captchaTestdata, "DYC89Q.svg")
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"captcha", "solve", "--json", good, unknown}, &stdout, &stderr); code != 1 {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	var got []struct {
+		File, Answer string
+		Error        *struct{ Code, Message string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatalf("%v: %s", err, stdout.String())
+	}
+	if len(got) != 2 || got[0].Answer != "DYC89Q" || got[0].Error != nil || got[1].Answer != "" || got[1].Error == nil ||
+		got[1].Error.Code != "bad_data" || !strings.HasPrefix(got[1].Error.Message, "the captcha has a character") {
+		t.Fatalf("JSON = %s", stdout.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := Main(context.Background(), []string{"captcha", "solve", "--verbose", unknown}, &stdout, &stderr); code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stderr.String(), "signature MQZ") || !strings.Contains(stderr.String(), "go generate ./shared/captcha") ||
+		!strings.Contains(stderr.String(), "hoadon captcha solve: the captcha has a character") {
+		t.Fatalf("stderr = %q", stderr.String())
 	}
 }
 

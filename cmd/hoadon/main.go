@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 // command is one subcommand. Run gets the arguments after the command's
@@ -61,10 +63,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "hoadon %s: %v\nusage: hoadon %s %s\n", c.words, err, c.words, c.usage)
+		fmt.Fprintf(stderr, "hoadon %s: %s\nusage: hoadon %s %s\n", c.words, hoadon.ErrorMessage(err), c.words, c.usage)
 		return 2
 	}
-	fmt.Fprintf(stderr, "hoadon %s: %v\n", c.words, err)
+	fmt.Fprintf(stderr, "hoadon %s: %s\n", c.words, hoadon.ErrorMessage(err))
 	return 1
 }
 

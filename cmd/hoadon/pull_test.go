@@ -88,7 +88,7 @@ func TestPullCommandErrors(t *testing.T) {
 		"bad date":       {append(base, "--password-env", "HOADON_TEST_PW", "--from", "2026-13-01"), 2, "--from"},
 		"bad flow":       {append(base, "--password-env", "HOADON_TEST_PW", "--flows", "nope"), 2, "--flows"},
 		"unset env":      {append(base, "--password-env", "HOADON_TEST_UNSET"), 1, "HOADON_TEST_UNSET"},
-		"wrong password": {append(base, "--password-env", "HOADON_TEST_PW"), 1, "bad_credentials"},
+		"wrong password": {append(base, "--password-env", "HOADON_TEST_PW"), 1, "hoadon pull: pull: login: portal refused the username or password"},
 	} {
 		code, stdout, stderr := pullRunMain(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {

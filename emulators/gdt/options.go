@@ -30,6 +30,11 @@ type Options struct {
 	// RelatedShare is the share of invoices issued as replacements or
 	// adjustments of an earlier invoice of the same month.
 	RelatedShare float64
+	// TamperedSignatureShare is the share of signed invoices whose XML is
+	// altered after signing (the buyer's name), so the seller's signature no
+	// longer verifies (see SignatureState). Cash-register invoices are served
+	// without a seller signature regardless.
+	TamperedSignatureShare float64
 
 	// CaptchaTTL is how long a captcha key can be used (default 3 min).
 	CaptchaTTL time.Duration
@@ -161,7 +166,7 @@ func (o Options) validate() error {
 		errs = append(errs, fmt.Errorf("InvoicesPerMonth %d: want 0..%d", o.InvoicesPerMonth, maxInvoicesPerMonth))
 	}
 	for name, v := range map[string]float64{
-		"DossierlessShare": o.DossierlessShare, "RelatedShare": o.RelatedShare,
+		"DossierlessShare": o.DossierlessShare, "RelatedShare": o.RelatedShare, "TamperedSignatureShare": o.TamperedSignatureShare,
 		"DropShare": o.Faults.DropShare, "ServerErrorShare": o.Faults.ServerErrorShare,
 		"RateLimitShare": o.Faults.RateLimitShare, "CorruptZipShare": o.Faults.CorruptZipShare,
 		"CorruptXMLShare": o.Faults.CorruptXMLShare,

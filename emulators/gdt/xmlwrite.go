@@ -1,8 +1,6 @@
 package gdt
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/xml"
 	"strconv"
 	"strings"
@@ -39,12 +37,21 @@ func (w *xw) leaf(name, text string) {
 
 func num(v int64) string { return strconv.FormatInt(v, 10) }
 
-// xmlBytes is the invoice.xml of an invoice, rendered on demand (not
-// cached, to keep large configurations small in memory).
-func (s *Simulator) xmlBytes(inv *invoice) []byte { return s.renderXML(inv) }
+// xmlBytes is the invoice.xml of an invoice, rendered and signed on demand
+// (not cached, to keep large configurations small in memory). A failure to
+// sign is a bug of the simulator: it panics rather than serve an invoice
+// that looks unsigned.
+func (s *Simulator) xmlBytes(inv *invoice) []byte {
+	b, err := s.sign(inv, s.renderXML(inv))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
 
 // renderXML writes the TT78 invoice: HDon/DLHDon (TTChung, NDHDon), MCCQT
-// for coded invoices and DSCKS with placeholder signatures.
+// for coded invoices and DSCKS with its four (empty) blocks, which sign
+// fills in.
 func (s *Simulator) renderXML(inv *invoice) []byte {
 	var w xw
 	w.b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>`)
@@ -53,14 +60,17 @@ func (s *Simulator) renderXML(inv *invoice) []byte {
 	w.writeTTChung(inv)
 	w.writeNDHDon(inv)
 	w.close("DLHDon")
-	signed := w.b.String()
 	if inv.MHDon != "" {
-		w.open("MCCQT", "Id", "Id-"+inv.ID[:8])
+		w.open("MCCQT", "Id", mccqtID(inv))
 		w.b.WriteString(inv.MHDon)
 		w.close("MCCQT")
 	}
 	w.leaf("DLQRCode", "")
-	w.writeSignatures(inv, sha256.Sum256([]byte(signed)))
+	w.open("DSCKS")
+	for _, block := range []string{"NBan", "NMua", "CCKSKhac", "CQT"} {
+		w.leaf(block, "")
+	}
+	w.close("DSCKS")
 	w.close("HDon")
 	return []byte(w.b.String())
 }
@@ -163,58 +173,4 @@ func (w *xw) writeLine(l line) {
 	w.leaf("ThTien", num(l.Amount))
 	w.leaf("TSuat", l.Rate)
 	w.close("HHDVu")
-}
-
-// writeSignatures writes DSCKS: a seller XMLDSig (absent on cash-register
-// invoices) and, for coded invoices, the tax authority's. Digests are real
-// SHA-256 of the DLHDon text; signature values are placeholders.
-func (w *xw) writeSignatures(inv *invoice, digest [32]byte) {
-	st := inv.stamps()
-	w.open("DSCKS")
-	w.open("NBan")
-	if !inv.Flow.sco() {
-		w.signature("seller", sellerSubject(inv.Seller), digest, st.signed.In(vn).Format("2006-01-02T15:04:05"), inv.Seed)
-	}
-	w.close("NBan")
-	w.leaf("NMua", "")
-	w.leaf("CCKSKhac", "")
-	w.open("CQT")
-	if inv.MHDon != "" {
-		w.signature("cqt", cqtSubject, digest, st.coded.In(vn).Format("2006-01-02T15:04:05"), ^inv.Seed)
-	}
-	w.close("CQT")
-	w.close("DSCKS")
-}
-
-func (w *xw) signature(id, subject string, digest [32]byte, when string, seed uint64) {
-	const dsig = "http://www.w3.org/2000/09/xmldsig#"
-	fake := sha256.Sum256([]byte(id + strconv.FormatUint(seed, 16)))
-	b64 := base64.StdEncoding.EncodeToString
-	w.open("Signature", "xmlns", dsig, "Id", id)
-	w.open("SignedInfo")
-	w.open("CanonicalizationMethod", "Algorithm", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315")
-	w.close("CanonicalizationMethod")
-	w.open("SignatureMethod", "Algorithm", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
-	w.close("SignatureMethod")
-	w.open("Reference", "URI", "#data")
-	w.open("DigestMethod", "Algorithm", "http://www.w3.org/2001/04/xmlenc#sha256")
-	w.close("DigestMethod")
-	w.leaf("DigestValue", b64(digest[:]))
-	w.close("Reference")
-	w.close("SignedInfo")
-	w.leaf("SignatureValue", b64(append(fake[:], fake[:]...)))
-	w.open("KeyInfo")
-	w.open("X509Data")
-	w.leaf("X509SubjectName", subject)
-	w.leaf("X509Certificate", b64([]byte(subject+"|"+b64(fake[:]))))
-	w.close("X509Data")
-	w.close("KeyInfo")
-	w.open("Object", "Id", "SigningTime-"+id)
-	w.open("SignatureProperties")
-	w.open("SignatureProperty", "Target", "#"+id)
-	w.leaf("SigningTime", when)
-	w.close("SignatureProperty")
-	w.close("SignatureProperties")
-	w.close("Object")
-	w.close("Signature")
 }

@@ -41,14 +41,25 @@ type UnknownGlyphError struct {
 	Glyphs []GlyphSignature
 }
 
-// Error implements error.
+// Error implements error. The text is for developers: it names the
+// signatures to label (see README.md) and goes to logs only.
 func (e *UnknownGlyphError) Error() string {
 	parts := make([]string, len(e.Glyphs))
 	for i, g := range e.Glyphs {
 		parts[i] = fmt.Sprintf("position %d signature %s", g.Position, g.Signature)
 	}
-	return "captcha: unknown glyph at " + strings.Join(parts, ", ")
+	return "captcha: unknown glyph at " + strings.Join(parts, ", ") +
+		" (label the SVG with its answer and run `go generate ./shared/captcha`)"
 }
+
+// LogOnly keeps the developer hint out of hoadon.ErrorMessage.
+func (e *UnknownGlyphError) LogOnly() {}
+
+// unknownGlyphMessage is what a user reads (hoadon.ErrorMessage) when the
+// table cannot read a captcha.
+const unknownGlyphMessage = "the captcha has a character the offline solver does not know: " +
+	"try again (the portal gives a new captcha each time), or enable the Gemini fallback " +
+	"(HOADON_GEMINI_PROJECT for the service, --gemini-project for the CLI)"
 
 // Is makes errors.Is(err, ErrUnknownGlyph) true.
 func (e *UnknownGlyphError) Is(target error) bool { return target == ErrUnknownGlyph }

@@ -69,7 +69,7 @@ func (t *Table) Solve(ctx context.Context, svg []byte) (string, error) {
 		ans[i] = ch
 	}
 	if unknown != nil {
-		return "", &hoadon.Error{Code: hoadon.CodeBadData, Message: "captcha.Table.Solve", Err: &UnknownGlyphError{Glyphs: unknown}}
+		return "", &hoadon.Error{Code: hoadon.CodeBadData, Message: unknownGlyphMessage, Err: &UnknownGlyphError{Glyphs: unknown}}
 	}
 	return string(ans[:]), nil
 }

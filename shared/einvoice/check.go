@@ -97,12 +97,16 @@ func (c *checker) lines() {
 
 // lineAmount checks ThTien = SLuong × DGia − discount when all parts are
 // written. A promotion line with amount 0 is skipped: its quantity and
-// price describe the gift, not what is charged.
+// price describe the gift, not what is charged. So is a trade-discount
+// line with quantity or price 0: its amount is the discount itself.
 func (c *checker) lineAmount(i int, l Line) {
 	if !l.ThTien.Valid() || !l.SLuong.Valid() || !l.DGia.Valid() {
 		return
 	}
 	if l.TChat == LinePromotion && l.ThTien.Decimal().IsZero() {
+		return
+	}
+	if l.TChat == LineDiscount && (l.SLuong.Decimal().IsZero() || l.DGia.Decimal().IsZero()) {
 		return
 	}
 	gross := l.SLuong.Decimal().Mul(l.DGia.Decimal())

@@ -8,17 +8,37 @@ import (
 	"time"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // Parse reads one invoice XML document (HDon, possibly wrapped in a
-// transmission envelope). Malformed input — not well-formed XML, no HDon, a
+// transmission envelope) and verifies its signatures without a trust store
+// (see ParseWith). Malformed input — not well-formed XML, no HDon, a
 // missing or unusable invoice key, a numeric element that is not a number —
 // returns an error classified hoadon.CodeBadData. Arithmetic that does not
-// add up is reported in Invoice.Warnings instead.
-func Parse(data []byte) (*Invoice, error) {
+// add up is reported in Invoice.Warnings instead, and signatures in
+// Invoice.Signatures.
+func Parse(data []byte) (*Invoice, error) { return ParseWith(data, Options{}) }
+
+// Options tune ParseWith.
+type Options struct {
+	// Verifier checks the XML signatures; nil verifies them without a trust
+	// store (chain "not_checked").
+	Verifier *xmlsig.Verifier
+}
+
+// ParseWith is Parse with options.
+func ParseWith(data []byte, opt Options) (*Invoice, error) {
 	inv, err := parse(data)
+	if err == nil {
+		v := opt.Verifier
+		if v == nil {
+			v = &xmlsig.Verifier{}
+		}
+		inv.Signatures, err = v.Verify(data)
+	}
 	if err != nil {
-		return nil, hoadon.Wrap(hoadon.CodeBadData, err, "einvoice.Parse")
+		return nil, hoadon.Wrap(hoadon.CodeBadData, err, "unreadable invoice XML")
 	}
 	return inv, nil
 }
@@ -157,10 +177,11 @@ func (r *reader) invoice(hdon, dl *node) *Invoice {
 		ContentExtras: extras(nd.child("TTKhac")),
 		DataExtras:    extras(dl.child("TTKhac")),
 		MCCQT:         hdon.str("MCCQT"),
+		MCCQTID:       hdon.child("MCCQT").attr("Id"),
 		QRCode:        hdon.str("DLQRCode"),
 	}
 	if inv.MCCQT == "" {
-		inv.MCCQT = dl.str("MCCQT")
+		inv.MCCQT, inv.MCCQTID = dl.str("MCCQT"), dl.child("MCCQT").attr("Id")
 	}
 	if nd == nil {
 		r.fail("DLHDon has no NDHDon")
@@ -192,7 +213,7 @@ func (r *reader) general(tc *node) General {
 		PBan: tc.str("PBan"), THDon: tc.str("THDon"),
 		KHMSHDon: r.small(tc, "KHMSHDon", p), KHHDon: strings.ToUpper(tc.str("KHHDon")),
 		SHDon: r.int(tc, "SHDon", p), MHSo: tc.str("MHSo"),
-		NLap: r.date(tc, "NLap", p, true), HDCTTChinh: tc.str("HDCTTChinh"),
+		NLap: r.date(tc, "NLap", p, true), HDCTTChinh: tc.str("HDCTTChinh"), HDDCKPTQuan: tc.str("HDDCKPTQuan"),
 		SBKe: tc.str("SBKe"), NBKe: r.date(tc, "NBKe", p, false),
 		DVTTe: tc.str("DVTTe"), TGia: r.num(tc, "TGia", p), HTTToan: tc.str("HTTToan"),
 		MSTTCGP: tc.str("MSTTCGP"), MSTDVNUNLHDon: tc.str("MSTDVNUNLHDon"),
@@ -202,7 +223,7 @@ func (r *reader) general(tc *node) General {
 	if tc.str("KHMSHDon") == "" || tc.str("KHHDon") == "" || tc.str("SHDon") == "" {
 		r.fail("TTChung: KHMSHDon, KHHDon and SHDon are required")
 	}
-	if rel := tc.child("TTHDLQuan"); rel != nil {
+	if rel := tc.child("TTHDLQuan"); hasText(rel) {
 		g.Related = r.related(rel)
 	}
 	return g
@@ -230,6 +251,8 @@ func (r *reader) party(n *node, path string) Party {
 		SDThoai: n.str("SDThoai"), DCTDTu: n.str("DCTDTu"), HVTNMHang: n.str("HVTNMHang"),
 		STKNHang: n.str("STKNHang"), TNHang: n.str("TNHang"), Fax: n.str("Fax"),
 		Website: n.str("Website"), CCCDan: n.str("CCCDan"), SHChieu: n.str("SHChieu"),
-		MDVQHNSach: n.str("MDVQHNSach"), Extras: extras(n.child("TTKhac")),
+		MDVQHNSach: n.str("MDVQHNSach"), MCHang: n.str("MCHang"), TCHang: n.str("TCHang"),
+		NNNghe: n.str("NNNghe"), MDDKDoanh: n.str("MDDKDoanh"), TDDKDoanh: n.str("TDDKDoanh"),
+		DCDDKDoanh: n.str("DCDDKDoanh"), Extras: extras(n.child("TTKhac")),
 	}
 }

@@ -63,6 +63,9 @@ func TestGolden(t *testing.T) {
 		{"adjustment_negative.xml", nil},
 		{"note_only.xml", nil},
 		{"vendor_extras.xml", nil},
+		{"household_business.xml", nil},
+		{"trade_discount_zero.xml", nil},
+		{"signed.xml", nil},
 		{"arithmetic_error.xml", []string{"bad_date", "buyer_mst", einvoice.WarnLineAmount,
 			einvoice.WarnRateTax, einvoice.WarnRateMissing, einvoice.WarnTotalPayable}},
 	}

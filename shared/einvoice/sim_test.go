@@ -19,6 +19,7 @@ import (
 	gdtsim "github.com/hoadon/hoadon/emulators/gdt"
 	"github.com/hoadon/hoadon/shared/einvoice"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // simPortal is the minimum of the portal protocol this test needs, spoken
@@ -88,6 +89,7 @@ func TestSimulatorInvoices(t *testing.T) {
 	opts.Companies = 2
 	opts.InvoicesPerMonth = 25
 	opts.RelatedShare = 0.2
+	opts.TamperedSignatureShare = 0.1
 	srv, err := gdtsim.Start(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +100,7 @@ func TestSimulatorInvoices(t *testing.T) {
 
 	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)
 	parsed, related := 0, 0
+	states := map[string]int{}
 	for _, c := range srv.Companies() {
 		token := p.login(c)
 		for _, tr := range srv.Invoices(c.MST, from, to) {
@@ -107,12 +110,20 @@ func TestSimulatorInvoices(t *testing.T) {
 			name := fmt.Sprintf("%s/%s/%d_%s_%d", c.MST, tr.Flow, tr.KHMSHDon, tr.KHHDon, tr.SHDon)
 			inv := checkSimInvoice(t, name, p.export(token, tr), tr)
 			parsed++
+			state := srv.SignatureState(tr)
+			states[state]++
+			if inv != nil {
+				checkSimSignatures(t, name, inv, state)
+			}
 			if inv != nil && inv.General.Related != nil {
 				related++
 			}
 		}
 	}
-	t.Logf("parsed %d simulator invoices (%d replacements/adjustments)", parsed, related)
+	t.Logf("parsed %d simulator invoices (%d replacements/adjustments), signatures %v", parsed, related, states)
+	if states[gdtsim.SigSigned] == 0 || states[gdtsim.SigUnsigned] == 0 || states[gdtsim.SigTampered] == 0 {
+		t.Errorf("signature states %v: want every kind", states)
+	}
 	if parsed < 200 || related == 0 {
 		t.Errorf("parsed %d invoices, %d related: want a few hundred including related ones", parsed, related)
 	}
@@ -144,4 +155,25 @@ func checkSimInvoice(t *testing.T, name string, zipData []byte, tr gdtsim.Truth)
 		t.Errorf("%s: symbol %s with MCCQT %q", name, tr.KHHDon, inv.MCCQT)
 	}
 	return inv
+}
+
+// checkSimSignatures compares the verified signatures with how the
+// simulator signed: seller valid (missing on cash-register invoices,
+// invalid when tampered), tax authority valid when the invoice is coded.
+func checkSimSignatures(t *testing.T, name string, inv *einvoice.Invoice, state string) {
+	t.Helper()
+	want := map[string]xmlsig.Status{gdtsim.SigSigned: xmlsig.StatusValid, gdtsim.SigUnsigned: xmlsig.StatusMissing,
+		gdtsim.SigTampered: xmlsig.StatusInvalid}[state]
+	seller, _ := xmlsig.Seller(inv.Signatures)
+	if seller.Status != want || (want == xmlsig.StatusValid && seller.MST != inv.Seller.MST) {
+		t.Errorf("%s: served %s, seller signature %+v", name, state, seller)
+	}
+	for _, s := range inv.Signatures {
+		if s.Role == xmlsig.RoleTaxAuthority && (inv.MCCQT == "" || s.Status != xmlsig.StatusValid && state != gdtsim.SigTampered) {
+			t.Errorf("%s: tax authority signature %+v", name, s)
+		}
+	}
+	if w := inv.SignatureWarning(); (w != nil) != (state == gdtsim.SigTampered) {
+		t.Errorf("%s: served %s, SignatureWarning %+v", name, state, w)
+	}
 }

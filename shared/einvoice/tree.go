@@ -164,6 +164,23 @@ func (n *node) value() string {
 	return strings.TrimSpace(string(n.text))
 }
 
+// hasText reports whether n or an element below it holds text: an empty
+// <TTHDLQuan/> (or one holding only empty children) says nothing.
+func hasText(n *node) bool {
+	if n == nil {
+		return false
+	}
+	if n.value() != "" {
+		return true
+	}
+	for _, k := range n.kids {
+		if hasText(k) {
+			return true
+		}
+	}
+	return false
+}
+
 // str returns the trimmed text of the child called name.
 func (n *node) str(name string) string { return n.child(name).value() }
 

@@ -1,6 +1,9 @@
 package einvoice
 
-import "github.com/hoadon/hoadon/shared/hoadon"
+import (
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/xmlsig"
+)
 
 // Schema names the JSON shape produced by this package. It changes only when
 // a key is renamed or removed (adding keys keeps it), so stored documents can
@@ -20,8 +23,12 @@ type Invoice struct {
 	ContentExtras []Extra   `json:"ndhdon_ttkhac,omitempty"` // NDHDon/TTKhac
 	DataExtras    []Extra   `json:"dlhdon_ttkhac,omitempty"` // DLHDon/TTKhac (MISA's Fkey, SearchKey…)
 	MCCQT         string    `json:"mccqt,omitempty"`         // tax-authority code; absent on K-series
+	MCCQTID       string    `json:"mccqt_id,omitempty"`      // MCCQT@Id, referenced by the tax authority's signature
 	QRCode        string    `json:"dlqrcode,omitempty"`      // DLQRCode payload
 	Warnings      []Warning `json:"warnings"`                // arithmetic and identity findings; never nil
+	// Signatures is the verdict on each XML signature (DSCKS), the seller's
+	// first; never nil (an unsigned invoice lists the seller as missing).
+	Signatures []xmlsig.Result `json:"signatures"`
 }
 
 // Key returns the portal's natural key of the invoice (seller MST, template,
@@ -46,6 +53,7 @@ type General struct {
 	MHSo          string   `json:"mhso,omitempty"`          // dossier code
 	NLap          string   `json:"nlap"`                    // issue date YYYY-MM-DD
 	HDCTTChinh    string   `json:"hdcttchinh,omitempty"`    // 0/1 flag of 2.1.0, kept as written
+	HDDCKPTQuan   string   `json:"hddckptquan,omitempty"`   // 0/1 flag: invoice for a non-tariff zone, kept as written
 	SBKe          string   `json:"sbke,omitempty"`          // list (bảng kê) number
 	NBKe          string   `json:"nbke,omitempty"`          // list date, YYYY-MM-DD when readable
 	DVTTe         string   `json:"dvtte,omitempty"`         // currency, e.g. VND
@@ -88,6 +96,12 @@ type Party struct {
 	CCCDan     string  `json:"cccdan,omitempty"`     // personal id number
 	SHChieu    string  `json:"shchieu,omitempty"`    // passport number
 	MDVQHNSach string  `json:"mdvqhnsach,omitempty"` // budget-unit code
+	MCHang     string  `json:"mchang,omitempty"`     // store code (seller)
+	TCHang     string  `json:"tchang,omitempty"`     // store name (seller)
+	NNNghe     string  `json:"nnnghe,omitempty"`     // business line (household business seller)
+	MDDKDoanh  string  `json:"mddkdoanh,omitempty"`  // business location code (household business)
+	TDDKDoanh  string  `json:"tddkdoanh,omitempty"`  // business location name (household business)
+	DCDDKDoanh string  `json:"dcddkdoanh,omitempty"` // business location address (household business)
 	Extras     []Extra `json:"ttkhac,omitempty"`     // TTKhac
 }
 

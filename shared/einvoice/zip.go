@@ -39,7 +39,7 @@ func ParseZIP(data []byte) (*Invoice, error) {
 func XMLFromZIP(data []byte) ([]byte, error) {
 	b, err := xmlFromZIP(data)
 	if err != nil {
-		return nil, hoadon.Wrap(hoadon.CodeBadData, err, "einvoice.ParseZIP")
+		return nil, hoadon.Wrap(hoadon.CodeBadData, err, "unreadable export-xml ZIP")
 	}
 	return b, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -89,18 +90,57 @@ func ErrorCode(err error) Code {
 	return CodeInternal
 }
 
-// ErrorMessage returns the message of the outermost *Error in err's chain
-// without its code and cause, for composing user-facing messages; other
-// errors give their full text.
+// ErrorMessage renders err for people — API answers, CLI output, the
+// error stored on an invoice or import: the whole chain of messages, without
+// the codes an *Error prints in logs ("bad_data: ") and with a wrapped
+// cause kept, so a user reads what went wrong. It is the one place errors
+// are rendered for users.
 func ErrorMessage(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	text := err.Error()
+	var e *Error
+	if errors.As(err, &e) {
+		text = strings.Replace(text, e.Error(), e.userText(), 1)
+	}
+	return dropGoNames(text)
+}
+
+// goName is a Go identifier used as an error prefix ("gdt.Login: ",
+// "captcha.Table.Solve: ") at the start of a message or after ": ".
+var goName = regexp.MustCompile(`(^|: )[a-z][a-z0-9]*(\.[A-Z][A-Za-z0-9]*)+: `)
+
+func dropGoNames(s string) string {
+	for {
+		t := goName.ReplaceAllString(s, "$1")
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// LogOnly is implemented by causes whose text is meant for logs, not
+// users (a developer hint, internal identifiers): ErrorMessage leaves them
+// out while Error() keeps them.
+type LogOnly interface{ LogOnly() }
+
+// userText is Error() without codes, down the chain.
+func (e *Error) userText() string {
+	var hidden LogOnly
+	if e.Err == nil || (errors.As(e.Err, &hidden) && e.Message != "") {
+		return e.Message
+	}
+	cause := e.Err.Error()
+	inner := ErrorMessage(e.Err)
+	switch {
+	case strings.Contains(e.Message, cause):
+		return strings.Replace(e.Message, cause, inner, 1)
+	case e.Message == "":
+		return inner
+	}
+	return e.Message + ": " + inner
 }
 
 // ErrorRetryAfter returns the server-advised wait carried by err, or 0.

@@ -165,3 +165,32 @@ func TestErrorClassification(t *testing.T) {
 		t.Error("Wrap(nil) must be nil")
 	}
 }
+
+// Ensure ErrorMessage renders a chain for people: outer context kept,
+// codes and Go identifiers dropped, causes kept unless log-only.
+func TestErrorMessageForUsers(t *testing.T) {
+	inner := hoadon.Wrap(hoadon.CodeBadData, errors.New("not well-formed XML: unexpected EOF"), "unreadable invoice XML")
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{errors.New("plain"), "plain"},
+		{inner, "unreadable invoice XML: not well-formed XML: unexpected EOF"},
+		{fmt.Errorf("a.xml: %w", inner), "a.xml: unreadable invoice XML: not well-formed XML: unexpected EOF"},
+		{fmt.Errorf("gdt.Login: gdt.Authenticate: %w", hoadon.Errorf(hoadon.CodeBadCredentials, "portal refused the password")), "portal refused the password"},
+		{hoadon.Wrap(hoadon.CodeBadData, fmt.Errorf("einvoice.Parse: %w", inner), ""), "unreadable invoice XML: not well-formed XML: unexpected EOF"},
+		{hoadon.Errorf(hoadon.CodeInvalid, "task_params: %w", inner), "task_params: unreadable invoice XML: not well-formed XML: unexpected EOF"},
+		{&hoadon.Error{Code: hoadon.CodeBadData, Message: "try again", Err: logOnly{}}, "try again"},
+	}
+	for _, tc := range tests {
+		if got := hoadon.ErrorMessage(tc.err); got != tc.want {
+			t.Errorf("ErrorMessage(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+type logOnly struct{}
+
+func (logOnly) Error() string { return "signature MQZ (developer hint)" }
+func (logOnly) LogOnly()      {}

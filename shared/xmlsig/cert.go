@@ -39,6 +39,17 @@ func certificates(sig *etree.Element, c *check) []*x509.Certificate {
 	return out
 }
 
+// subjectName is the X509SubjectName written in KeyInfo, reported when the
+// certificate itself is missing or unreadable.
+func subjectName(sig *etree.Element) string {
+	for _, x := range dsChildren(dsChild(sig, "KeyInfo"), "X509Data") {
+		if s := text(dsChild(x, "X509SubjectName")); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
 func describeCert(r *Result, cert *x509.Certificate) {
 	r.Subject = cert.Subject.String()
 	r.Issuer = cert.Issuer.String()
@@ -126,6 +137,14 @@ func MSTOf(cert *x509.Certificate) string {
 		if bareMST.MatchString(strings.TrimSpace(s)) {
 			return strings.TrimSpace(s)
 		}
+	}
+	return ""
+}
+
+// mstIn finds a labelled tax code in a subject written as text.
+func mstIn(subject string) string {
+	if m := mstPattern.FindStringSubmatch(subject); m != nil {
+		return m[1]
 	}
 	return ""
 }

@@ -218,6 +218,8 @@ func (v *Verifier) verify(d *document, sig *etree.Element) Result {
 	certs := certificates(sig, &c)
 	if len(certs) > 0 {
 		describeCert(&r, certs[0])
+	} else if r.Subject = clip(subjectName(sig)); r.Subject != "" {
+		r.MST = mstIn(r.Subject)
 	}
 	si := dsChild(sig, "SignedInfo")
 	if si == nil {
