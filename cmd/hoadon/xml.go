@@ -47,6 +47,9 @@ func runXMLParse(_ context.Context, args []string, stdout, stderr io.Writer) err
 	for _, w := range inv.Warnings {
 		fmt.Fprintf(stderr, "warning: %s: %s\n", w.Code, w.Message)
 	}
+	if w := inv.SignatureWarning(); w != nil {
+		fmt.Fprintf(stderr, "warning: %s: %s\n", w.Code, w.Message)
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package xmlsig
 
 import (
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
@@ -51,8 +52,8 @@ func subjectName(sig *etree.Element) string {
 }
 
 func describeCert(r *Result, cert *x509.Certificate) {
-	r.Subject = cert.Subject.String()
-	r.Issuer = cert.Issuer.String()
+	r.Subject = nameString(cert.Subject)
+	r.Issuer = nameString(cert.Issuer)
 	r.Serial = cert.SerialNumber.Text(16)
 	r.NotBefore = cert.NotBefore.UTC().Format(time.RFC3339)
 	r.NotAfter = cert.NotAfter.UTC().Format(time.RFC3339)
@@ -98,6 +99,30 @@ func (v *Verifier) chain(certs []*x509.Certificate, at time.Time) string {
 		return "untrusted: " + err.Error()
 	}
 	return ChainTrusted
+}
+
+// attrNames are the short names of the subject attributes Vietnamese
+// certificates use; others print as their OID.
+var attrNames = map[string]string{
+	"2.5.4.3": "CN", "2.5.4.5": "SERIALNUMBER", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST",
+	"2.5.4.9": "STREET", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.12": "T",
+	"0.9.2342.19200300.100.1.1": "UID", "1.2.840.113549.1.9.1": "E",
+}
+
+// nameString renders a distinguished name as RFC 2253 does (last RDN
+// first) but with UID and the other attributes Vietnamese CAs use by name
+// and their values as text, e.g. "CN=Công ty A,UID=MST:0101234565,C=VN".
+func nameString(n pkix.Name) string {
+	parts := make([]string, 0, len(n.Names))
+	for i := len(n.Names) - 1; i >= 0; i-- {
+		a := n.Names[i]
+		key, ok := attrNames[a.Type.String()]
+		if !ok {
+			key = a.Type.String()
+		}
+		parts = append(parts, key+"="+fmt.Sprint(a.Value))
+	}
+	return strings.Join(parts, ",")
 }
 
 // oidUID is LDAP userId (0.9.2342.19200300.100.1.1), where Vietnamese CAs
