@@ -13,6 +13,7 @@ import (
 	"cloud.google.com/go/storage"
 	"google.golang.org/api/iterator"
 
+	gdtsim "github.com/hoadon/hoadon/emulators/gdt"
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/sink"
@@ -54,11 +55,14 @@ func TestImportEndToEnd(t *testing.T) {
 		}
 		truth := sim.Invoices(c.MST, fromT, toT)
 		want := map[string]string{} // object name → sha256
-		unavailable := 0
+		unavailable, tampered := 0, 0
 		for _, tr := range truth {
 			if !tr.HasXML {
 				unavailable++
 				continue
+			}
+			if sim.SignatureState(tr) == gdtsim.SigTampered {
+				tampered++
 			}
 			dir := hoadon.Sold
 			if strings.HasPrefix(tr.Flow, "mua_vao") {
@@ -82,8 +86,9 @@ func TestImportEndToEnd(t *testing.T) {
 			count(st, "failed") != 0 || count(st, "skipped") != 0 || int(st["total"].(float64)) != len(truth) {
 			t.Errorf("%s: counts %v total %v; want stored %d unavailable %d total %d", c.MST, st["counts"], st["total"], len(want), unavailable, len(truth))
 		}
-		checkEvents(t, ids[i], len(want), unavailable)
-		t.Logf("%s: %d invoices, %d stored (sha-256 equal to the simulator's), %d unavailable", c.MST, len(truth), len(want), unavailable)
+		checkEvents(t, ids[i], len(want), unavailable, tampered)
+		t.Logf("%s: %d invoices, %d stored (sha-256 equal to the simulator's), %d unavailable, %d with a tampered seller signature",
+			c.MST, len(truth), len(want), unavailable, tampered)
 	}
 }
 
@@ -115,7 +120,7 @@ func storedXML(t *testing.T, c *storage.Client, bucket, prefix string) map[strin
 }
 
 // checkEvents waits for the sink to hold the import's events, each once.
-func checkEvents(t *testing.T, importID string, stored, unavailable int) {
+func checkEvents(t *testing.T, importID string, stored, unavailable, badSignature int) {
 	t.Helper()
 	ctx := context.Background()
 	fs, err := gcp.Firestore(ctx, h.Env["HOADON_PROJECT"])
@@ -127,6 +132,7 @@ func checkEvents(t *testing.T, importID string, stored, unavailable int) {
 	want := map[string]int{
 		"vn.hoadon.import.started": 1, "vn.hoadon.discovery.completed": 1, "vn.hoadon.import.completed": 1,
 		"vn.hoadon.invoice.stored": stored, "vn.hoadon.invoice.unavailable": unavailable,
+		"vn.hoadon.invoice.signature_invalid": badSignature,
 	}
 	total := 0
 	for _, n := range want {

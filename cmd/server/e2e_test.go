@@ -27,6 +27,7 @@ func TestMain(m *testing.M) {
 	opts.Companies, opts.InvoicesPerMonth = 5, 5
 	opts.Faults = gdtsim.FaultOptions{ServerErrorShare: 0.05, RateLimitShare: 0.02, RateLimitFor: 500 * time.Millisecond}
 	opts.ExportLatency = gdtsim.Latency{Min: 20 * time.Millisecond, Max: 40 * time.Millisecond}
+	opts.TamperedSignatureShare = 0.15
 	var err error
 	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true})
 	cancel()

@@ -21,6 +21,8 @@ func newData(t Type) Data {
 		return &InvoiceFailed{}
 	case InvoiceUnavailableType:
 		return &InvoiceUnavailable{}
+	case InvoiceSignatureInvalidType:
+		return &InvoiceSignatureInvalid{}
 	case ImportCompletedType:
 		return &ImportCompleted{}
 	case ImportFailedType:

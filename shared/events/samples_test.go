@@ -34,6 +34,8 @@ var samples = []events.Data{
 		Code: hoadon.CodeBadData, Reason: "export-xml: ZIP has no XML entry", Attempts: 5},
 	events.InvoiceUnavailable{ImportID: importID, CompanyMST: mst, Flow: hoadon.FlowSoldCashRegister, Direction: hoadon.Sold, Invoice: key,
 		Reason: "no original dossier on the portal"},
+	events.InvoiceSignatureInvalid{ImportID: importID, CompanyMST: mst, Flow: hoadon.FlowSoldEInvoice, Direction: hoadon.Sold, Invoice: key,
+		Signature: "invalid", Reason: `the seller's signature is invalid: reference "#data": digest does not match: the content changed after signing`},
 	events.ImportCompleted{ImportID: importID, CompanyMST: mst,
 		Counts:   events.Counts{Discovered: 12, Stored: 9, Skipped: 2, Unavailable: 1},
 		Manifest: "imports/" + importID + "/manifest.json", Summary: "imports/" + importID + "/summary.json",

@@ -35,18 +35,23 @@ type Objects struct {
 
 // Invoice is one invoice as an import tracks it.
 type Invoice struct {
-	ID        string        `json:"id" firestore:"id"` // Key.ID(company, direction)
-	ImportID  string        `json:"import_id" firestore:"import_id"`
-	Company   string        `json:"company" firestore:"company"`
-	Key       InvoiceKey    `json:"key" firestore:"key"`
-	Flow      Flow          `json:"flow" firestore:"flow"`
-	Date      string        `json:"date" firestore:"date"` // issue date (tdlap) in Vietnam, YYYY-MM-DD
-	Status    InvoiceStatus `json:"status" firestore:"status"`
-	Attempts  int           `json:"attempts" firestore:"attempts"`
-	Error     string        `json:"error,omitempty" firestore:"error"`
-	Objects   Objects       `json:"objects,omitzero" firestore:"objects"`
-	SHA256    string        `json:"sha256,omitempty" firestore:"sha256"` // of the stored XML
-	UpdatedAt time.Time     `json:"updated_at" firestore:"updated_at"`
+	ID       string        `json:"id" firestore:"id"` // Key.ID(company, direction)
+	ImportID string        `json:"import_id" firestore:"import_id"`
+	Company  string        `json:"company" firestore:"company"`
+	Key      InvoiceKey    `json:"key" firestore:"key"`
+	Flow     Flow          `json:"flow" firestore:"flow"`
+	Date     string        `json:"date" firestore:"date"` // issue date (tdlap) in Vietnam, YYYY-MM-DD
+	Status   InvoiceStatus `json:"status" firestore:"status"`
+	Attempts int           `json:"attempts" firestore:"attempts"`
+	Error    string        `json:"error,omitempty" firestore:"error"`
+	Objects  Objects       `json:"objects,omitzero" firestore:"objects"`
+	SHA256   string        `json:"sha256,omitempty" firestore:"sha256"` // of the stored XML
+	// Signature is the seller signature's status once stored (valid,
+	// warning, invalid, missing — shared/xmlsig); Warning says what is wrong
+	// with it, empty when nothing is.
+	Signature string    `json:"signature,omitempty" firestore:"signature,omitempty"`
+	Warning   string    `json:"warning,omitempty" firestore:"warning,omitempty"`
+	UpdatedAt time.Time `json:"updated_at" firestore:"updated_at"`
 }
 
 // Counts is the progress of an import: invoices per status, overall and per

@@ -140,10 +140,12 @@ func (s *Store) BeginDownload(ctx context.Context, importID, invoiceID string) (
 
 // Outcome is how a download ended.
 type Outcome struct {
-	Status  hoadon.InvoiceStatus // stored, unavailable or failed
-	Objects hoadon.Objects
-	SHA256  string
-	Error   string
+	Status    hoadon.InvoiceStatus // stored, unavailable or failed
+	Objects   hoadon.Objects
+	SHA256    string
+	Error     string
+	Signature string // seller signature status of a stored invoice
+	Warning   string // what is wrong with it
 }
 
 // CompleteDownload moves an invoice to its final status once, records it in
@@ -176,6 +178,7 @@ func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, 
 	d := deltas{}
 	s.move(d, *inv, inv.Status, out.Status)
 	inv.Status, inv.Objects, inv.SHA256, inv.Error, inv.UpdatedAt = out.Status, out.Objects, out.SHA256, out.Error, s.now()
+	inv.Signature, inv.Warning = out.Signature, out.Warning
 	if err := tx.Set(ref, *inv); err != nil {
 		return err
 	}
