@@ -91,9 +91,9 @@ func invoiceHTML(inv *invoice) []byte {
 	fmt.Fprintf(&b, "<h1>%s</h1><p>Ký hiệu: %s Số: %d Ngày: %s</p>", e(thdon(inv.Key.KHMSHDon)), e(inv.Key.KHHDon), inv.Key.SHDon, inv.Date.Format("02/01/2006"))
 	fmt.Fprintf(&b, "<p>Người bán: %s (MST %s)</p><p>Người mua: %s %s</p><table>", e(inv.Seller.Name), e(inv.Seller.MST), e(inv.Buyer.Name), e(inv.Buyer.MST))
 	for _, l := range inv.Lines {
-		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%s</td></tr>", e(l.Name), l.Qty, l.Amount, e(l.Rate))
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td></tr>", e(l.Name), l.Qty, inv.money(l.Amount), e(l.Rate))
 	}
-	fmt.Fprintf(&b, `</table><p>Tổng cộng: %d (%s)</p><img src="sign-check.jpg"></body></html>`, inv.Total, e(amountInWords(inv.Total)))
+	fmt.Fprintf(&b, `</table><p>Tổng cộng: %s %s (%s)</p><img src="sign-check.jpg"></body></html>`, inv.money(inv.Total), inv.currency(), e(inv.inWords(inv.Total)))
 	return []byte(b.String())
 }
 

@@ -28,6 +28,7 @@ type tt78 struct {
 		KHHDon    string `xml:"KHHDon"`
 		SHDon     int64  `xml:"SHDon"`
 		NLap      string `xml:"NLap"`
+		DVTTe     string `xml:"DVTTe"`
 		TTHDLQuan *struct {
 			TCHDon     int    `xml:"TCHDon"`
 			KHHDCLQuan string `xml:"KHHDCLQuan"`
@@ -45,41 +46,52 @@ type tt78 struct {
 		TSuat   string `xml:"TSuat"`
 	} `xml:"DLHDon>NDHDon>DSHHDVu>HHDVu"`
 	Rates []struct {
-		TSuat  string `xml:"TSuat"`
-		ThTien int64  `xml:"ThTien"`
-		TThue  int64  `xml:"TThue"`
+		TSuat  string  `xml:"TSuat"`
+		ThTien float64 `xml:"ThTien"`
+		TThue  float64 `xml:"TThue"`
 	} `xml:"DLHDon>NDHDon>TToan>THTTLTSuat>LTSuat"`
-	TgTCThue  int64  `xml:"DLHDon>NDHDon>TToan>TgTCThue"`
-	TgTThue   int64  `xml:"DLHDon>NDHDon>TToan>TgTThue"`
-	TgTTTBSo  int64  `xml:"DLHDon>NDHDon>TToan>TgTTTBSo"`
-	TgTTTBChu string `xml:"DLHDon>NDHDon>TToan>TgTTTBChu"`
-	MCCQT     string `xml:"MCCQT"`
+	TgTCThue  float64 `xml:"DLHDon>NDHDon>TToan>TgTCThue"`
+	TgTThue   float64 `xml:"DLHDon>NDHDon>TToan>TgTThue"`
+	TTCKTMai  float64 `xml:"DLHDon>NDHDon>TToan>TTCKTMai"`
+	TgTTTBSo  float64 `xml:"DLHDon>NDHDon>TToan>TgTTTBSo"`
+	TgTTTBChu string  `xml:"DLHDon>NDHDon>TToan>TgTTTBChu"`
+	MCCQT     string  `xml:"MCCQT"`
 }
 
 func keyQuery(r row) string {
 	return fmt.Sprintf("nbmst=%s&khhdon=%s&shdon=%d&khmshdon=%d", r.NBMST, r.KHHDon, r.SHDon, r.KHMSHDon)
 }
 
-func atoi(t *testing.T, s string) int64 {
+// cents reads an amount (whole VND, or a foreign currency with two
+// decimals) in hundredths, exactly.
+func cents(t *testing.T, s string) int64 {
 	t.Helper()
-	n, err := strconv.ParseInt(s, 10, 64)
+	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		t.Fatalf("number %q: %v", s, err)
 	}
-	return n
+	return int64(math.Round(f * 100))
 }
+
+func c100(f float64) int64 { return int64(math.Round(f * 100)) }
 
 // checkArithmetic applies the §10.3 rules to a parsed XML.
 func checkArithmetic(t *testing.T, x tt78) {
 	t.Helper()
-	var net int64
+	var net, discount int64
 	perRate := map[string]int64{}
 	for _, l := range x.Lines {
 		if l.TChat == 4 {
 			continue
 		}
-		amt := atoi(t, l.ThTien)
-		if want := atoi(t, l.SLuong)*atoi(t, l.DGia) - atoi(t, l.STCKhau); amt != want {
+		amt := cents(t, l.ThTien)
+		if l.TChat == 3 { // trade discount: no quantity or price, subtracted
+			if l.SLuong != "" || l.DGia != "" || amt <= 0 {
+				t.Errorf("%s/%d: discount line %+v", x.TTChung.KHHDon, x.TTChung.SHDon, l)
+			}
+			discount += amt
+			amt = -amt
+		} else if want := cents(t, l.SLuong)*cents(t, l.DGia)/100 - cents(t, l.STCKhau); amt != want {
 			t.Errorf("%s/%d: ThTien %d, want %d", x.TTChung.KHHDon, x.TTChung.SHDon, amt, want)
 		}
 		net += amt
@@ -87,20 +99,25 @@ func checkArithmetic(t *testing.T, x tt78) {
 	}
 	var vat int64
 	for _, rs := range x.Rates {
-		if perRate[rs.TSuat] != rs.ThTien {
-			t.Errorf("rate %s: ThTien %d, lines sum %d", rs.TSuat, rs.ThTien, perRate[rs.TSuat])
+		if perRate[rs.TSuat] != c100(rs.ThTien) {
+			t.Errorf("rate %s: ThTien %v, lines sum %d", rs.TSuat, rs.ThTien, perRate[rs.TSuat])
 		}
 		pct := 0.0
 		if p, ok := strings.CutSuffix(rs.TSuat, "%"); ok {
 			pct, _ = strconv.ParseFloat(p, 64)
 		}
-		if want := float64(rs.ThTien) * pct / 100; math.Abs(float64(rs.TThue)-want) > 1 {
-			t.Errorf("rate %s: TThue %d, want ≈%.0f", rs.TSuat, rs.TThue, want)
+		if want := rs.ThTien * pct / 100; math.Abs(rs.TThue-want) > 1 {
+			t.Errorf("rate %s: TThue %v, want ≈%.2f", rs.TSuat, rs.TThue, want)
 		}
-		vat += rs.TThue
+		vat += c100(rs.TThue)
 	}
-	if net != x.TgTCThue || vat != x.TgTThue || x.TgTTTBSo != x.TgTCThue+x.TgTThue || !strings.HasSuffix(x.TgTTTBChu, "đồng") {
-		t.Errorf("totals: net %d/%d vat %d/%d total %d words %q", net, x.TgTCThue, vat, x.TgTThue, x.TgTTTBSo, x.TgTTTBChu)
+	words := "đồng"
+	if x.TTChung.DVTTe != "VND" {
+		words = "đô la Mỹ"
+	}
+	if net != c100(x.TgTCThue) || vat != c100(x.TgTThue) || discount != c100(x.TTCKTMai) ||
+		c100(x.TgTTTBSo) != c100(x.TgTCThue)+c100(x.TgTThue) || !strings.Contains(x.TgTTTBChu, words) {
+		t.Errorf("totals: net %d/%v vat %d/%v discount %d/%v total %v words %q", net, x.TgTCThue, vat, x.TgTThue, discount, x.TTCKTMai, x.TgTTTBSo, x.TgTTTBChu)
 	}
 }
 
@@ -197,8 +214,8 @@ func checkInvoice(t *testing.T, srv *gdtsim.Server, tok, family string, r row, s
 	tdlap, _ := time.Parse(time.RFC3339, r.TDLap)
 	c := x.TTChung
 	if c.KHHDon != r.KHHDon || c.SHDon != r.SHDon || c.KHMSHDon != r.KHMSHDon || x.NBanMST != r.NBMST ||
-		c.NLap != tdlap.Add(7*time.Hour).Format("2006-01-02") || float64(x.TgTTTBSo) != r.TGTTTBSo ||
-		float64(x.TgTCThue) != r.TGTCThue || float64(x.TgTThue) != r.TGTThue || x.TgTTTBChu != r.TGTTTBChu {
+		c.NLap != tdlap.Add(7*time.Hour).Format("2006-01-02") || x.TgTTTBSo != r.TGTTTBSo ||
+		x.TgTCThue != r.TGTCThue || x.TgTThue != r.TGTThue || x.TgTTTBChu != r.TGTTTBChu {
 		t.Errorf("xml differs from row %s: %+v", r.key(), c)
 	}
 	if (r.MHDon != nil) != (x.MCCQT != "") || r.MHDon != nil && *r.MHDon != x.MCCQT {

@@ -78,10 +78,12 @@ func (s *Simulator) generateFlow(c, year int, month time.Month, f flow) []*invoi
 	s.pairRelated(out, r)
 	for _, inv := range out {
 		lr := rand.New(rand.NewPCG(inv.Seed, mix(inv.Seed)))
+		inv.Currency, inv.Rate = currencyOf(inv)
 		if inv.TThai == 3 {
 			inv.Lines = adjustmentLines(lr, inv.Related.Original)
 		} else {
 			inv.Lines = makeLines(lr, defaultRate(inv), inv.Key.KHMSHDon == 2)
+			inCurrency(inv.Lines, inv.Rate)
 		}
 		inv.applyTotals()
 	}
@@ -112,6 +114,21 @@ func (s *Simulator) assignParties(inv *invoice, r *rand.Rand, self, other counte
 	}
 	inv.Key = invKey{NBMST: seller.party.MST, KHMSHDon: seller.tmpl,
 		KHHDon: fmt.Sprintf("%c%02d%s", series, inv.Date.Year()%100, sym), SHDon: number}
+}
+
+// currencyOf bills about one e-invoice in twelve of template 1 in US
+// dollars (with cents) at an exchange rate of its own; a replacement or
+// adjustment keeps its original's currency. It draws on the invoice's seed
+// only, so the rest of the month is unchanged.
+func currencyOf(inv *invoice) (string, int64) {
+	orig := inv
+	if inv.Related != nil {
+		orig = inv.Related.Original
+	}
+	if orig.Flow.sco() || orig.Key.KHMSHDon != 1 || (orig.Seed>>16)%12 != 0 {
+		return "", 0
+	}
+	return "USD", 25000 + int64((orig.Seed>>32)%800)
 }
 
 // defaultRate is the invoice's main VAT rate; the 8 % reduced rate is common

@@ -73,10 +73,47 @@ func makeLines(r *rand.Rand, defaultRate string, salesInvoice bool) []line {
 		l.Amount = qty*price - l.Discount
 		out = append(out, l)
 	}
+	if !salesInvoice && r.IntN(8) == 0 {
+		out = append(out, discountLine(r, out))
+	}
 	if r.IntN(10) == 0 {
 		out = append(out, line{TChat: 4, Name: "Hàng hóa giao tại kho bên mua"})
 	}
 	return out
+}
+
+// discountLine is a trade discount (TChat 3) of 1–3 % on the goods at the
+// first line's rate: an amount without quantity or price, subtracted.
+func discountLine(r *rand.Rand, goods []line) line {
+	rate := goods[0].Rate
+	var base int64
+	for _, l := range goods {
+		if l.Rate == rate {
+			base += l.Amount
+		}
+	}
+	amt := max(roundDiv(base*pick(r, []int64{1, 2, 3}), 100), 1)
+	return line{TChat: 3, STT: len(goods) + 1, Name: "Chiết khấu thương mại theo doanh số", Amount: amt, Rate: rate}
+}
+
+// inCurrency turns lines priced in VND into cents of a currency worth rate
+// VND (no-op for rate 0): prices are converted, discounts and amounts
+// recomputed so every line still adds up.
+func inCurrency(lines []line, rate int64) {
+	if rate == 0 {
+		return
+	}
+	for i := range lines {
+		l := &lines[i]
+		switch l.TChat {
+		case 1:
+			l.Price = max(roundDiv(l.Price*100, rate), 1)
+			l.Discount = roundDiv(l.Qty*l.Price*l.DiscountPct, 100)
+			l.Amount = l.Qty*l.Price - l.Discount
+		case 3:
+			l.Amount = max(roundDiv(l.Amount*100, rate), 1)
+		}
+	}
 }
 
 // adjustmentLines is a decrease adjustment of part of the original's value.
@@ -97,11 +134,16 @@ func adjustmentLines(r *rand.Rand, orig *invoice) []line {
 // following §10.3: TgTCThue = Σ ThTien, TgTThue = Σ per-rate VAT,
 // TgTTTBSo = TgTCThue + TgTThue.
 func (inv *invoice) applyTotals() {
-	inv.Rates, inv.Net, inv.VAT = nil, 0, 0
+	inv.Rates, inv.Net, inv.VAT, inv.Discount = nil, 0, 0, 0
 	idx := map[string]int{}
 	for _, l := range inv.Lines {
 		if l.TChat == 4 {
 			continue
+		}
+		amt := l.Amount
+		if l.TChat == 3 {
+			amt = -amt
+			inv.Discount += l.Amount
 		}
 		i, ok := idx[l.Rate]
 		if !ok {
@@ -109,7 +151,7 @@ func (inv *invoice) applyTotals() {
 			idx[l.Rate] = i
 			inv.Rates = append(inv.Rates, rateSum{Rate: l.Rate})
 		}
-		inv.Rates[i].Amount += l.Amount
+		inv.Rates[i].Amount += amt
 	}
 	for i := range inv.Rates {
 		if p, ok := ratePct(inv.Rates[i].Rate); ok {

@@ -3,6 +3,7 @@ package gdt_test
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -174,10 +175,10 @@ func TestDataIsDeterministicPerSeed(t *testing.T) {
 	c1, t1 := run(7)
 	c2, t2 := run(7)
 	c3, t3 := run(8)
-	if fmt.Sprint(c1) != fmt.Sprint(c2) || fmt.Sprint(t1) != fmt.Sprint(t2) {
+	if fmt.Sprint(c1) != fmt.Sprint(c2) || !reflect.DeepEqual(t1, t2) {
 		t.Fatal("same seed gave different data")
 	}
-	if fmt.Sprint(c1[1:]) == fmt.Sprint(c3[1:]) || fmt.Sprint(t1) == fmt.Sprint(t3) {
+	if fmt.Sprint(c1[1:]) == fmt.Sprint(c3[1:]) || reflect.DeepEqual(t1, t3) {
 		t.Fatal("different seeds gave the same data")
 	}
 	mst := map[string]bool{}

@@ -66,9 +66,10 @@ func (k invKey) less(o invKey) bool {
 	return k.SHDon < o.SHDon
 }
 
-// line is one invoice line (HHDVu). Amounts are whole VND.
+// line is one invoice line (HHDVu). Amounts are whole VND, or cents of the
+// invoice's foreign currency.
 type line struct {
-	TChat       int // 1 goods/services, 4 note
+	TChat       int // 1 goods/services, 3 trade discount (subtracted), 4 note
 	STT         int
 	Code        string
 	Name        string
@@ -113,11 +114,14 @@ type invoice struct {
 	MTDiep   string
 	Seed     uint64
 	Payment  int
+	Currency string // DVTTe when not VND; amounts are then in cents
+	Rate     int64  // TGia, VND per unit of Currency
 	Lines    []line
 	Rates    []rateSum
 	Net      int64 // TgTCThue
 	VAT      int64 // TgTThue
 	Total    int64 // TgTTTBSo
+	Discount int64 // TTCKTMai: the trade-discount lines' total
 	Related  *related
 	Replaced *invoice // set on tthai 4/5: the invoice that replaced/adjusted this one
 }

@@ -120,8 +120,8 @@ func (s *Simulator) rowOf(inv *invoice) rowJSON {
 		NCNhat: utcMS(st.updated), NGCNhat: "tvan_simulator", NKy: st.signed.UTC().Format(time.RFC3339),
 		NMDChi: inv.Buyer.Address, NMMST: nullable(inv.Buyer.MST), NMTen: inv.Buyer.Name,
 		NTao: utcMS(st.created), NTNhan: utcMS(st.received), PBan: "2.1.0", TChat: 1,
-		TDLap: inv.tdlap().Format(time.RFC3339), TGTCThue: jnum(inv.Net), TGTThue: jnum(inv.VAT),
-		TGTTTBChu: amountInWords(inv.Total), TGTTTBSo: jnum(inv.Total), THDon: thdon(inv.Key.KHMSHDon),
+		TDLap: inv.tdlap().Format(time.RFC3339), TGTCThue: inv.amount(inv.Net), TGTThue: inv.amount(inv.VAT), TTCKTMai: inv.amount(inv.Discount),
+		TGTTTBChu: inv.inWords(inv.Total), TGTTTBSo: inv.amount(inv.Total), THDon: thdon(inv.Key.KHMSHDon),
 		THLap: inv.Date.Year()*100 + int(inv.Date.Month()), TLHDon: thdon(inv.Key.KHMSHDon),
 		TThai: inv.TThai, TTXLy: inv.TTXLy, TVANDNKNTT: "0101360697", MSTTCGP: inv.softwareMST(), LADHDDT: 1,
 		TTHDCLQuan: inv.Related != nil || inv.Replaced != nil,
@@ -131,8 +131,8 @@ func (s *Simulator) rowOf(inv *invoice) rowJSON {
 		r.HDon = "02"
 	}
 	if !inv.Flow.sco() {
-		vnd := "VND"
-		r.DVTTe, r.TGia = &vnd, jp(1)
+		cur := inv.currency()
+		r.DVTTe, r.TGia = &cur, jp(inv.exchangeRate())
 	}
 	if inv.Buyer.MST == "" {
 		r.NMTNMua = nullable(inv.Buyer.Name)
@@ -145,7 +145,7 @@ func (s *Simulator) rowOf(inv *invoice) rowJSON {
 		r.NBCKS = nullable(certJSON(sellerSubject(inv.Seller), "CN=VNPT Certification Authority,O=VNPT Group,C=VN", st.signed, "5403"+fmt.Sprintf("%028X", inv.Seed)))
 	}
 	for _, rs := range inv.Rates {
-		r.THTTLTSuat = append(r.THTTLTSuat, rateJSON{TSuat: rs.Rate, ThTien: jnum(rs.Amount), TThue: jnum(rs.VAT)})
+		r.THTTLTSuat = append(r.THTTLTSuat, rateJSON{TSuat: rs.Rate, ThTien: inv.amount(rs.Amount), TThue: inv.amount(rs.VAT)})
 	}
 	if rel := inv.Related; rel != nil {
 		k := rel.Key
@@ -173,8 +173,13 @@ func (s *Simulator) detailOf(inv *invoice) rowJSON {
 			pct, taxed := ratePct(l.Rate)
 			rate, frac := l.Rate, jnum(float64(pct)/100)
 			lj.STT, lj.MHHDVu, lj.DVTinh, lj.LTSuat = &stt, nullable(l.Code), nullable(l.Unit), &rate
-			lj.SLuong, lj.DGia, lj.ThTien = jp(l.Qty), jp(l.Price), jp(l.Amount)
-			lj.TLCKhau, lj.STCKhau = jp(l.DiscountPct), jp(l.Discount)
+			amt := inv.amount(l.Amount)
+			lj.ThTien = &amt
+			if l.TChat != 3 {
+				price, disc := inv.amount(l.Price), inv.amount(l.Discount)
+				lj.SLuong, lj.DGia = jp(l.Qty), &price
+				lj.TLCKhau, lj.STCKhau = jp(l.DiscountPct), &disc
+			}
 			if taxed {
 				lj.TSuat = &frac
 			}
@@ -197,6 +202,6 @@ func qrPayload(inv *invoice) string {
 	tlv := func(tag, v string) string { return fmt.Sprintf("%s%02d%s", tag, len(v), v) }
 	inner := tlv("01", inv.Key.NBMST) + tlv("02", strconv.Itoa(inv.Key.KHMSHDon)) + tlv("03", inv.Key.KHHDon) +
 		tlv("04", strconv.FormatInt(inv.Key.SHDon, 10)) + tlv("05", inv.Date.Format("20060102")) +
-		tlv("06", strconv.FormatInt(inv.Total, 10))
+		tlv("06", inv.money(inv.Total))
 	return tlv("00", "01") + tlv("01", "12") + tlv("99", inner)
 }

@@ -20,6 +20,9 @@ type Simulator struct {
 	jwtKey    []byte
 	captchas  *captchaStore
 	months    sync.Map // monthKey → *monthData
+	added     sync.Map // addedKey → monthKey of invoices added by /_sim calls
+	edit      sync.Mutex
+	addedSeq  int64 // guarded by edit
 	fault     atomic.Pointer[FaultOptions]
 	stats     stats
 	corrupted corruptLog

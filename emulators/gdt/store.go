@@ -2,6 +2,7 @@ package gdt
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,33 +13,46 @@ type monthKey struct {
 	month   time.Month
 }
 
-// monthData holds every invoice of one company-month, per flow in list
-// order, plus an index by natural key for detail and export-xml.
+// monthData is one company-month: generated once, then published as an
+// immutable view that status changes replace as a whole (copy on write), so
+// readers never lock.
 type monthData struct {
-	once  sync.Once
+	once sync.Once
+	view atomic.Pointer[monthView]
+}
+
+// monthView holds every invoice of a company-month, per flow in list order,
+// plus an index by natural key for detail and export-xml. Neither it nor
+// the invoices it points to change once published.
+type monthView struct {
 	flows [numFlows][]*invoice
 	index map[invKey]*invoice
 }
 
-// month returns the company-month, generating it on first use. Concurrent
-// callers share one generation; different months never contend.
-func (s *Simulator) month(c, year int, m time.Month) *monthData {
-	k := monthKey{c, year, m}
+// month returns the company-month's current view, generating it on first
+// use. Concurrent callers share one generation; different months never
+// contend.
+func (s *Simulator) month(c, year int, m time.Month) *monthView {
+	md := s.monthData(monthKey{c, year, m})
+	md.once.Do(func() {
+		v := &monthView{index: make(map[invKey]*invoice, int(numFlows)*s.opts.InvoicesPerMonth)}
+		for f := flow(0); f < numFlows; f++ {
+			v.flows[f] = s.generateFlow(c, year, m, f)
+			for _, inv := range v.flows[f] {
+				v.index[inv.Key] = inv
+			}
+		}
+		md.view.Store(v)
+	})
+	return md.view.Load()
+}
+
+func (s *Simulator) monthData(k monthKey) *monthData {
 	v, ok := s.months.Load(k)
 	if !ok {
 		v, _ = s.months.LoadOrStore(k, &monthData{})
 	}
-	md := v.(*monthData)
-	md.once.Do(func() {
-		md.index = make(map[invKey]*invoice, int(numFlows)*s.opts.InvoicesPerMonth)
-		for f := flow(0); f < numFlows; f++ {
-			md.flows[f] = s.generateFlow(c, year, m, f)
-			for _, inv := range md.flows[f] {
-				md.index[inv.Key] = inv
-			}
-		}
-	})
-	return md
+	return v.(*monthData)
 }
 
 // Data exists for 2000–2099 only: symbols carry a two-digit year.
@@ -68,7 +82,8 @@ func monthsBetween(from, to time.Time) []time.Time {
 
 // lookup finds an invoice visible to company c in flow family fam by its
 // key. The number encodes the month and the symbol the year, so exactly one
-// company-month is consulted.
+// company-month is consulted; invoices added later (numbers above the
+// generated range) are found through Simulator.added.
 func (s *Simulator) lookup(c int, sco bool, k invKey) *invoice {
 	n := int64(s.opts.InvoicesPerMonth)
 	if n == 0 || k.SHDon < 1 || len(k.KHHDon) != 6 {
@@ -79,11 +94,15 @@ func (s *Simulator) lookup(c int, sco bool, k invKey) *invoice {
 		return nil
 	}
 	yy := int(d1-'0')*10 + int(d2-'0')
-	m := (k.SHDon-1)/n + 1
-	if m > 12 {
-		return nil
+	mk := monthKey{c, 2000 + yy, time.Month((k.SHDon-1)/n + 1)}
+	if mk.month > 12 {
+		v, ok := s.added.Load(addedKey{c, k})
+		if !ok {
+			return nil
+		}
+		mk = v.(monthKey)
 	}
-	inv := s.month(c, 2000+yy, time.Month(m)).index[k]
+	inv := s.month(c, mk.year, mk.month).index[k]
 	if inv == nil || inv.Flow.sco() != sco {
 		return nil
 	}

@@ -74,8 +74,8 @@ func (w *xw) writeTTChung(inv *invoice) {
 	w.leaf("SHDon", num(inv.Key.SHDon))
 	w.leaf("NLap", inv.Date.Format("2006-01-02"))
 	w.leaf("HDCTTChinh", "0")
-	w.leaf("DVTTe", "VND")
-	w.leaf("TGia", "1")
+	w.leaf("DVTTe", inv.currency())
+	w.leaf("TGia", num(inv.exchangeRate()))
 	w.leaf("HTTToan", paymentText(inv.payment()))
 	w.leaf("MSTTCGP", inv.softwareMST())
 	if rel := inv.Related; rel != nil {
@@ -120,7 +120,7 @@ func (w *xw) writeNDHDon(inv *invoice) {
 	w.writeParty("NMua", inv.Buyer, true)
 	w.open("DSHHDVu")
 	for _, l := range inv.Lines {
-		w.writeLine(l)
+		w.writeLine(inv, l)
 	}
 	w.close("DSHHDVu")
 	w.open("TToan")
@@ -128,40 +128,45 @@ func (w *xw) writeNDHDon(inv *invoice) {
 	for _, rs := range inv.Rates {
 		w.open("LTSuat")
 		w.leaf("TSuat", rs.Rate)
-		w.leaf("ThTien", num(rs.Amount))
-		w.leaf("TThue", num(rs.VAT))
+		w.leaf("ThTien", inv.money(rs.Amount))
+		w.leaf("TThue", inv.money(rs.VAT))
 		w.close("LTSuat")
 	}
 	w.close("THTTLTSuat")
-	w.leaf("TgTCThue", num(inv.Net))
-	w.leaf("TgTThue", num(inv.VAT))
+	w.leaf("TgTCThue", inv.money(inv.Net))
+	w.leaf("TgTThue", inv.money(inv.VAT))
 	w.leaf("DSLPhi", "")
-	w.leaf("TTCKTMai", "0")
-	w.leaf("TgTTTBSo", num(inv.Total))
-	w.leaf("TgTTTBChu", amountInWords(inv.Total))
+	w.leaf("TTCKTMai", inv.money(inv.Discount))
+	w.leaf("TgTTTBSo", inv.money(inv.Total))
+	w.leaf("TgTTTBChu", inv.inWords(inv.Total))
 	w.close("TToan")
 	w.close("NDHDon")
 }
 
-func (w *xw) writeLine(l line) {
+func (w *xw) writeLine(inv *invoice, l line) {
 	w.open("HHDVu")
 	w.leaf("TChat", strconv.Itoa(l.TChat))
-	if l.TChat == 4 {
+	switch l.TChat {
+	case 4:
 		w.leaf("THHDVu", l.Name)
 		w.leaf("ThTien", "")
-		w.close("HHDVu")
-		return
+	case 3: // trade discount: an amount, no quantity or price
+		w.leaf("STT", strconv.Itoa(l.STT))
+		w.leaf("THHDVu", l.Name)
+		w.leaf("ThTien", inv.money(l.Amount))
+		w.leaf("TSuat", l.Rate)
+	default:
+		w.leaf("STT", strconv.Itoa(l.STT))
+		w.leaf("MHHDVu", l.Code)
+		w.leaf("THHDVu", l.Name)
+		w.leaf("DVTinh", l.Unit)
+		w.leaf("SLuong", num(l.Qty))
+		w.leaf("DGia", inv.money(l.Price))
+		w.leaf("TLCKhau", num(l.DiscountPct))
+		w.leaf("STCKhau", inv.money(l.Discount))
+		w.leaf("ThTien", inv.money(l.Amount))
+		w.leaf("TSuat", l.Rate)
 	}
-	w.leaf("STT", strconv.Itoa(l.STT))
-	w.leaf("MHHDVu", l.Code)
-	w.leaf("THHDVu", l.Name)
-	w.leaf("DVTinh", l.Unit)
-	w.leaf("SLuong", num(l.Qty))
-	w.leaf("DGia", num(l.Price))
-	w.leaf("TLCKhau", num(l.DiscountPct))
-	w.leaf("STCKhau", num(l.Discount))
-	w.leaf("ThTien", num(l.Amount))
-	w.leaf("TSuat", l.Rate)
 	w.close("HHDVu")
 }
 

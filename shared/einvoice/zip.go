@@ -45,6 +45,46 @@ func XMLFromZIP(data []byte) ([]byte, error) {
 }
 
 func xmlFromZIP(data []byte) ([]byte, error) {
+	files, err := zipFiles(data)
+	if err != nil {
+		return nil, err
+	}
+	f, err := pickXML(files)
+	if err != nil {
+		return nil, err
+	}
+	return readEntry(f)
+}
+
+// HTMLFromZIP returns the portal's rendered invoice (the ZIP's .html entry,
+// invoice.html when there are several), or nil when the ZIP carries none.
+// Errors are classified hoadon.CodeBadData.
+func HTMLFromZIP(data []byte) ([]byte, error) {
+	files, err := zipFiles(data)
+	if err != nil {
+		return nil, hoadon.Wrap(hoadon.CodeBadData, err, "einvoice.HTMLFromZIP")
+	}
+	var pick *zip.File
+	for _, f := range files {
+		name := strings.ReplaceAll(f.Name, `\`, "/")
+		if f.FileInfo().IsDir() || strings.HasPrefix(name, "__MACOSX/") || strings.HasPrefix(path.Base(name), "._") {
+			continue
+		}
+		if ext := strings.ToLower(path.Ext(name)); ext == ".html" || ext == ".htm" {
+			if pick == nil || strings.EqualFold(path.Base(name), "invoice.html") {
+				pick = f
+			}
+		}
+	}
+	if pick == nil {
+		return nil, nil
+	}
+	b, err := readEntry(pick)
+	return b, hoadon.Wrap(hoadon.CodeBadData, err, "einvoice.HTMLFromZIP")
+}
+
+// zipFiles opens a ZIP within the size and entry limits.
+func zipFiles(data []byte) ([]*zip.File, error) {
 	if len(data) > MaxZIPSize {
 		return nil, fmt.Errorf("ZIP is %d bytes, more than the %d accepted", len(data), MaxZIPSize)
 	}
@@ -55,10 +95,11 @@ func xmlFromZIP(data []byte) ([]byte, error) {
 	if len(zr.File) > MaxZIPEntries {
 		return nil, fmt.Errorf("ZIP has %d entries, more than the %d accepted", len(zr.File), MaxZIPEntries)
 	}
-	f, err := pickXML(zr.File)
-	if err != nil {
-		return nil, err
-	}
+	return zr.File, nil
+}
+
+// readEntry decompresses one entry through a reader capped at MaxXMLSize.
+func readEntry(f *zip.File) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("ZIP entry %q: %w", clip(f.Name), err)
