@@ -116,3 +116,21 @@ resource "google_firestore_field" "replay_ttl" {
   # Single-field indexes on a TTL timestamp slow deletes and are not queried.
   index_config {}
 }
+
+# An export's selection: a tenant's catalogue of one company
+# (tenants/{t}/companies/{mst}/invoices) in one direction, by issue date.
+resource "google_firestore_index" "catalogue_by_direction_date" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "invoices"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "direction"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "date"
+    order      = "ASCENDING"
+  }
+}

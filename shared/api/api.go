@@ -43,6 +43,7 @@ func New(svc *importer.Service, log *slog.Logger) *Server {
 	s.mux.HandleFunc("/api/tasks/{id}/{action}", s.task)
 	s.mux.HandleFunc("/health", s.health)
 	s.scheduleRoutes()
+	s.exportRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s
 }
