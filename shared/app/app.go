@@ -20,6 +20,7 @@ import (
 	"github.com/hoadon/hoadon/shared/config"
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/gdt"
+	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/httpsig"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/logx"
@@ -28,6 +29,7 @@ import (
 	"github.com/hoadon/hoadon/shared/store"
 	"github.com/hoadon/hoadon/shared/throttle"
 	"github.com/hoadon/hoadon/shared/workflow"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // LogOutput is where Apps log: stdout, which Cloud Run and the VM's logging
@@ -125,6 +127,12 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 	if err != nil {
 		return importer.Deps{}, err
 	}
+	sigs := &xmlsig.Verifier{}
+	if cfg.TrustedCAFile != "" {
+		if sigs.Roots, err = xmlsig.LoadRoots(cfg.TrustedCAFile); err != nil {
+			return importer.Deps{}, hoadon.Wrap(hoadon.CodeInvalid, err, "HOADON_TRUSTED_CA_FILE")
+		}
+	}
 	st := store.New(fs)
 	qs := queue.New(tasks, queueConfig(cfg))
 	tc := throttle.DefaultConfig()
@@ -132,7 +140,7 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 	tc.RaiseEvery, tc.Cooldown = cfg.RateRaiseEvery, cfg.BreakerCooldown
 	return importer.Deps{
 		Store: st, Blobs: blob.New(gcs, cfg.Bucket), Queues: qs, Throttle: throttle.New(qs, st, tc),
-		Box: box, Portal: portal, Solver: solver,
+		Box: box, Portal: portal, Solver: solver, Signatures: sigs,
 		Workflows: workflow.New(execs, cfg.Project, cfg.Location, cfg.Workflow),
 		Endpoints: importer.Endpoints{Download: cfg.DownloadURL, Deliver: cfg.DeliverURL,
 			BurstDownload: cfg.BurstDownloadURL, BurstThreshold: cfg.BurstThreshold},

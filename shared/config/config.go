@@ -57,6 +57,7 @@ var Vars = []Var{
 	{"HOADON_TASKS_MAX_BACKOFF", "5m", "longest retry delay of a download task (Go duration)"},
 	{"HOADON_RATE_RAISE_EVERY", "20", "successful downloads per step up of a company's adaptive rate"},
 	{"HOADON_BREAKER_COOLDOWN", "2m", "how long a company queue stays paused after consecutive portal failures (Go duration)"},
+	{"HOADON_TRUSTED_CA_FILE", "", "PEM file of CA certificates invoice signatures must chain to; empty: chains not checked"},
 	{"HOADON_GEMINI_PROJECT", "", "Vertex AI project for the captcha fallback; empty disables it"},
 	{"HOADON_GEMINI_LOCATION", "us-central1", "Vertex AI location"},
 	{"HOADON_GEMINI_MODEL", "gemini-2.5-flash", "model for the captcha fallback"},
@@ -98,6 +99,7 @@ type Config struct {
 	GeminiProject             string
 	GeminiLocation            string
 	GeminiModel, GeminiURL    string
+	TrustedCAFile             string
 	DiscoveryConcurrency      int
 	BurstDownloadURL          string
 	BurstThreshold            int
@@ -131,7 +133,8 @@ func Load(getenv func(string) string) (Config, error) {
 		BreakerCooldown: e.duration("HOADON_BREAKER_COOLDOWN"),
 		GeminiProject:   e.str("HOADON_GEMINI_PROJECT"), GeminiLocation: e.str("HOADON_GEMINI_LOCATION"),
 		GeminiModel: e.str("HOADON_GEMINI_MODEL"), GeminiURL: e.str("HOADON_GEMINI_URL"),
-		Local: e.boolean("HOADON_LOCAL"), LogLevel: e.str("HOADON_LOG_LEVEL"), Instance: e.str("HOADON_INSTANCE"),
+		TrustedCAFile: e.str("HOADON_TRUSTED_CA_FILE"),
+		Local:         e.boolean("HOADON_LOCAL"), LogLevel: e.str("HOADON_LOG_LEVEL"), Instance: e.str("HOADON_INSTANCE"),
 	}
 	if c.Project == "" {
 		c.Project = getenv("GOOGLE_CLOUD_PROJECT")

@@ -21,15 +21,18 @@ const (
 	InvoiceFailedType        Type = "vn.hoadon.invoice.failed"
 	InvoiceUnavailableType   Type = "vn.hoadon.invoice.unavailable"
 	InvoiceStatusChangedType Type = "vn.hoadon.invoice.status_changed"
-	ImportCompletedType      Type = "vn.hoadon.import.completed"
-	ImportFailedType         Type = "vn.hoadon.import.failed"
-	ImportCancelledType      Type = "vn.hoadon.import.cancelled"
+	// InvoiceSignatureInvalidType: a stored invoice's seller signature is
+	// missing, invalid or not the seller's (the file is stored all the same).
+	InvoiceSignatureInvalidType Type = "vn.hoadon.invoice.signature_invalid"
+	ImportCompletedType         Type = "vn.hoadon.import.completed"
+	ImportFailedType            Type = "vn.hoadon.import.failed"
+	ImportCancelledType         Type = "vn.hoadon.import.cancelled"
 )
 
 // Types lists the catalogue in the order events of one import occur.
 var Types = []Type{
 	ImportStartedType, DiscoveryCompletedType, InvoiceStoredType, InvoiceFailedType,
-	InvoiceUnavailableType, InvoiceStatusChangedType, ImportCompletedType, ImportFailedType, ImportCancelledType,
+	InvoiceUnavailableType, InvoiceStatusChangedType, InvoiceSignatureInvalidType, ImportCompletedType, ImportFailedType, ImportCancelledType,
 }
 
 // Data is the typed payload of one event type. Each data struct knows its

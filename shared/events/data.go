@@ -70,6 +70,19 @@ type InvoiceFailed struct {
 	Attempts   int               `json:"attempts"`
 }
 
+// InvoiceSignatureInvalid: a stored invoice's seller signature is missing
+// (on a non-cash-register invoice), invalid, or made with a certificate
+// that is not the seller's or not trusted. The file is stored all the same.
+type InvoiceSignatureInvalid struct {
+	ImportID   string            `json:"import_id"`
+	CompanyMST string            `json:"company_mst"`
+	Flow       hoadon.Flow       `json:"flow"`
+	Direction  hoadon.Direction  `json:"direction"`
+	Invoice    hoadon.InvoiceKey `json:"invoice"`
+	Signature  string            `json:"signature"` // the seller signature's status: missing, invalid or warning
+	Reason     string            `json:"reason"`    // what failed, for people
+}
+
 // InvoiceUnavailable: the portal has no original dossier for the invoice
 // (a permanent answer; counted, not retried).
 type InvoiceUnavailable struct {

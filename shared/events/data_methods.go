@@ -124,6 +124,23 @@ func (d InvoiceStatusChanged) Validate() error {
 }
 
 // EventType implements Data.
+func (d InvoiceSignatureInvalid) EventType() Type { return InvoiceSignatureInvalidType }
+
+// EventSubject implements Data.
+func (d InvoiceSignatureInvalid) EventSubject() string { return d.Invoice.String() }
+
+// EventImportID implements Data.
+func (d InvoiceSignatureInvalid) EventImportID() string { return d.ImportID }
+
+// Validate implements Data: ids, MST, flow and key well formed, a status.
+func (d InvoiceSignatureInvalid) Validate() error {
+	if d.Signature == "" {
+		return hoadon.Errorf(hoadon.CodeInvalid, "events: invoice.signature_invalid without the signature status")
+	}
+	return validateInvoice(d.ImportID, d.CompanyMST, d.Flow, d.Direction, d.Invoice)
+}
+
+// EventType implements Data.
 func (d ImportCompleted) EventType() Type { return ImportCompletedType }
 
 // EventSubject implements Data.

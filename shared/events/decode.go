@@ -23,6 +23,8 @@ func newData(t Type) Data {
 		return &InvoiceUnavailable{}
 	case InvoiceStatusChangedType:
 		return &InvoiceStatusChanged{}
+	case InvoiceSignatureInvalidType:
+		return &InvoiceSignatureInvalid{}
 	case ImportCompletedType:
 		return &ImportCompleted{}
 	case ImportFailedType:

@@ -60,6 +60,9 @@ func clipReasons(d Data) Data {
 	case InvoiceUnavailable:
 		v.Reason = clip(v.Reason)
 		return v
+	case InvoiceSignatureInvalid:
+		v.Reason = clip(v.Reason)
+		return v
 	case ImportFailed:
 		v.Reason = clip(v.Reason)
 		return v

@@ -36,6 +36,8 @@ var samples = []events.Data{
 		Reason: "no original dossier on the portal"},
 	events.InvoiceStatusChanged{ImportID: importID, CompanyMST: mst, Flow: hoadon.FlowSoldEInvoice, Direction: hoadon.Sold, Invoice: key,
 		Old: 1, New: 4, Related: &hoadon.InvoiceKey{NBMST: "0101234565", KHMSHDon: 1, KHHDon: "C26TAA", SHDon: 57}},
+	events.InvoiceSignatureInvalid{ImportID: importID, CompanyMST: mst, Flow: hoadon.FlowSoldEInvoice, Direction: hoadon.Sold, Invoice: key,
+		Signature: "invalid", Reason: `the seller's signature is invalid: reference "#data": digest does not match: the content changed after signing`},
 	events.ImportCompleted{ImportID: importID, CompanyMST: mst,
 		Counts:   events.Counts{Discovered: 12, Stored: 9, Skipped: 2, Unavailable: 1},
 		Manifest: "imports/" + importID + "/manifest.json", Summary: "imports/" + importID + "/summary.json",

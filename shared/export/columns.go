@@ -8,6 +8,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/einvoice"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // listRow is one row of the invoice list (Bảng kê).
@@ -80,7 +81,7 @@ func listColumns(l lang, st styles, d hoadon.Direction) []column[listRow] {
 		{text{"Trạng thái", "Status"}, 18, func(r *listRow) any { return r.statusText(l) }},
 		{text{"Hóa đơn liên quan", "Related invoice"}, 28, func(r *listRow) any { return nilIfEmpty(relatedOf(r.rec, r.inv)) }},
 		{text{"Tính vào tổng hợp", "In totals"}, 16, func(r *listRow) any { return r.inTotals(l) }},
-		{text{"Chữ ký số", "Signature"}, 14, func(r *listRow) any { return signatureText(l, r.rec) }},
+		{text{"Chữ ký số", "Signature"}, 14, func(r *listRow) any { return signatureText(l, r) }},
 		{text{"Có XML gốc", "Original XML stored"}, 10, func(r *listRow) any { return yesNo(l, r.rec.Objects.XML != "") }},
 		{text{"Luồng", "Flow"}, 20, func(r *listRow) any { return string(r.rec.Flow) }},
 		{text{"Tệp", "Object"}, 60, func(r *listRow) any { return nilIfEmpty(objectOf(r.rec)) }},
@@ -150,11 +151,32 @@ func (r *listRow) inTotals(l lang) string {
 	return l.s(labelYes)
 }
 
-func signatureText(l lang, rec Record) string {
-	if rec.Signature == "" {
+// signatureText is the seller signature's verdict: the catalogue's
+// (Record.Signature), else the one stored in the parsed JSON.
+func signatureText(l lang, r *listRow) string {
+	sig := r.rec.Signature
+	if sig == "" && r.inv != nil {
+		sig = SellerSignature(r.inv.Signatures)
+	}
+	if sig == "" {
 		return l.s(labelNotChecked)
 	}
-	return rec.Signature
+	return sig
+}
+
+// SellerSignature sums up the seller's signature of stored results (the
+// catalogue's or the parsed JSON's) as Record.Signature holds it: "valid",
+// or the status and the reason ("invalid: …", "warning: …", "missing: …");
+// "" when the results hold no seller verdict (not checked).
+func SellerSignature(rs []xmlsig.Result) string {
+	seller, ok := xmlsig.Seller(rs)
+	switch {
+	case !ok:
+		return ""
+	case seller.Status == xmlsig.StatusValid || seller.Reason == "":
+		return string(seller.Status)
+	}
+	return string(seller.Status) + ": " + seller.Reason
 }
 
 func yesNo(l lang, b bool) string {

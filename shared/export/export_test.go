@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/hoadon/hoadon/shared/export"
 	"github.com/hoadon/hoadon/shared/export/exporttest"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 const company = "0312345673"
@@ -105,6 +107,9 @@ func fixture(t *testing.T) (*memSource, []exporttest.Want) {
 	cancelled := invoice("0100109106", 6, "2026-09-12", goods(1, "Dịch vụ", "1", "1000000", "1000000", "5%"))
 	sales := invoice("0100109106", 7, "2026-09-15", goods(1, "Cơm hộp", "20", "35000", "700000", ""))
 	sales.General.KHMSHDon, sales.Totals.Rates, sales.Totals.TLTThue = 2, nil, "1.5%"
+	discount.Signatures = []xmlsig.Result{{Role: xmlsig.RoleSeller, Status: xmlsig.StatusValid, Valid: true, Chain: xmlsig.ChainNotChecked}}
+	cancelled.Signatures = []xmlsig.Result{{Role: xmlsig.RoleSeller, Status: xmlsig.StatusInvalid,
+		Reason: `reference "#data": digest does not match: the content changed after signing`}}
 
 	src := &memSource{objects: map[string][]byte{}}
 	var want []exporttest.Want
@@ -213,6 +218,38 @@ func TestWorkbookSummary(t *testing.T) {
 	note := b.Rows("Tổng hợp")[5][0]
 	if !strings.Contains(note, "bị thay thế hoặc đã bị hủy") || !strings.Contains(note, "không tính vào các tổng") {
 		t.Errorf("the summary does not say replaced and cancelled invoices are out of the totals: %q", note)
+	}
+}
+
+// TestWorkbookSignatures: the Bảng kê's signature column shows the
+// catalogue's verdict, else the one the parsed JSON stores, else "not
+// checked".
+func TestWorkbookSignatures(t *testing.T) {
+	src, _ := fixture(t)
+	var buf bytes.Buffer
+	if _, err := export.WriteWorkbook(context.Background(), &buf, src, selection(t), export.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := exporttest.Open(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := b.Rows("Bảng kê")
+	col := slices.Index(rows[0], "Chữ ký số")
+	if col < 0 {
+		t.Fatalf("no signature column in %q", rows[0])
+	}
+	for i, want := range []string{
+		"valid", // parsed JSON
+		"Chưa kiểm tra",
+		"Chưa kiểm tra",
+		"valid", // the record's
+		`invalid: reference "#data": digest does not match: the content changed after signing`,
+		"Chưa kiểm tra",
+	} {
+		if got := rows[i+1][col]; got != want {
+			t.Errorf("row %d (%s): signature %q, want %q", i+1, src.recs[i].Key, got, want)
+		}
 	}
 }
 

@@ -37,8 +37,9 @@ type Record struct {
 	// Related names the related invoice (the one replaced, adjusted, or
 	// replacing this one) when the catalogue links it.
 	Related string
-	// Signature is the result of the signature check ("valid", "invalid:
-	// reason", "missing"); empty when not checked.
+	// Signature is the seller signature's verdict the catalogue keeps, as
+	// SellerSignature sums it up ("valid", "invalid: reason", "missing: …");
+	// empty: the parsed JSON's verdict, else "not checked".
 	Signature string
 	// VerifiedAt is when the portal last confirmed this invoice (listing or
 	// recheck); zero when unknown.

@@ -49,9 +49,14 @@ type Invoice struct {
 	// TThai is the portal status the listing showed (1 new, 2 replacement,
 	// 3 adjustment, 4 replaced, 5 adjusted, 6 cancelled; 0 unknown), and
 	// Original the invoice a replacement or adjustment names.
-	TThai     int         `json:"tthai,omitempty" firestore:"tthai"`
-	Original  *InvoiceKey `json:"original,omitempty" firestore:"original"`
-	UpdatedAt time.Time   `json:"updated_at" firestore:"updated_at"`
+	TThai    int         `json:"tthai,omitempty" firestore:"tthai"`
+	Original *InvoiceKey `json:"original,omitempty" firestore:"original"`
+	// Signature is the seller signature's status once stored (valid,
+	// warning, invalid, missing — shared/xmlsig); Warning says what is wrong
+	// with it, empty when nothing is.
+	Signature string    `json:"signature,omitempty" firestore:"signature,omitempty"`
+	Warning   string    `json:"warning,omitempty" firestore:"warning,omitempty"`
+	UpdatedAt time.Time `json:"updated_at" firestore:"updated_at"`
 }
 
 // Counts is the progress of an import: invoices per status, overall and per

@@ -7,6 +7,7 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/store"
 	"github.com/hoadon/hoadon/shared/wire"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // Recheck and completeness: a recheck is an import of whole past months
@@ -168,14 +169,18 @@ func (s *Service) missing(ctx context.Context, tenant hoadon.Tenant, company str
 }
 
 // InvoiceRecord reads a tenant's catalogue entry of one invoice of a
-// company: status, portal status history and related invoices.
+// company: status, portal status history, related invoices and signatures.
 func (s *Service) InvoiceRecord(ctx context.Context, tenant hoadon.Tenant, company, invoiceID string) (wire.InvoiceRecord, error) {
 	e, err := s.Store.Catalogued(ctx, tenant, company, invoiceID)
 	if err != nil {
 		return wire.InvoiceRecord{}, err
 	}
 	r := wire.InvoiceRecord{ID: e.ID, Key: e.Key, Flow: e.Flow, Date: e.Date, Status: e.Status, TThai: e.TThai,
-		History: []wire.StatusChange{}, Related: []wire.RelatedInvoice{}, Objects: e.Objects, SHA256: e.SHA256, ImportID: e.ImportID, Error: e.Error}
+		History: []wire.StatusChange{}, Related: []wire.RelatedInvoice{}, Objects: e.Objects, SHA256: e.SHA256, ImportID: e.ImportID, Error: e.Error,
+		Signatures: e.Signatures, SignatureWarning: e.SignatureWarning}
+	if r.Signatures == nil {
+		r.Signatures = []xmlsig.Result{}
+	}
 	for _, h := range e.History {
 		r.History = append(r.History, wire.StatusChange{From: h.From, To: h.To, At: h.At, ImportID: h.ImportID, Related: h.Related})
 	}

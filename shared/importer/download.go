@@ -11,6 +11,7 @@ import (
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/store"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // DownloadRequest is one download task as Cloud Tasks delivers it.
@@ -91,10 +92,11 @@ func (s *Service) storeFiles(ctx context.Context, company string, inv hoadon.Inv
 	if !ok {
 		return store.Outcome{}, hoadon.Errorf(hoadon.CodeBadData, "export-xml ZIP holds no XML file")
 	}
-	parsed, err := einvoice.Parse(xml)
+	parsed, err := einvoice.ParseWith(xml, einvoice.Options{Verifier: s.Signatures})
 	if err != nil {
 		return store.Outcome{}, fmt.Errorf("%s: %w", name, err)
 	}
+	out := verified(parsed)
 	js, err := json.Marshal(parsed)
 	if err != nil {
 		return store.Outcome{}, hoadon.Wrap(hoadon.CodeInternal, err, "encoding the parsed invoice")
@@ -114,7 +116,22 @@ func (s *Service) storeFiles(ctx context.Context, company string, inv hoadon.Inv
 	if err := s.putDerived(ctx, objs.JSON, js, "application/json"); err != nil {
 		return store.Outcome{}, err
 	}
-	return store.Outcome{Status: hoadon.StatusStored, Objects: objs, SHA256: sum}, nil
+	out.Objects, out.SHA256 = objs, sum
+	return out, nil
+}
+
+// verified is a stored outcome carrying the invoice's signature results:
+// every signer's, the seller's status and, when it is missing (on an
+// invoice that must be signed), invalid or not the seller's, the warning.
+func verified(parsed *einvoice.Invoice) store.Outcome {
+	out := store.Outcome{Status: hoadon.StatusStored, Signatures: parsed.Signatures}
+	if seller, ok := xmlsig.Seller(parsed.Signatures); ok {
+		out.Signature = string(seller.Status)
+	}
+	if w := parsed.SignatureWarning(); w != nil {
+		out.Warning = w.Message
+	}
+	return out
 }
 
 // putDerived writes the ZIP or the parsed JSON around an invoice's XML. An
@@ -165,7 +182,12 @@ func (s *Service) downloadFailed(ctx context.Context, imp hoadon.Import, inv hoa
 func (s *Service) complete(ctx context.Context, imp hoadon.Import, inv hoadon.Invoice, out store.Outcome, code hoadon.Code) error {
 	company := imp.Params.CompanyID
 	c := collect(s, func(inv hoadon.Invoice) ([]events.Data, error) {
-		return []events.Data{invoiceEvent(company, inv, code)}, nil
+		evs := []events.Data{invoiceEvent(company, inv, code)}
+		if inv.Status == hoadon.StatusStored && inv.Warning != "" {
+			evs = append(evs, events.InvoiceSignatureInvalid{ImportID: inv.ImportID, CompanyMST: company, Flow: inv.Flow,
+				Direction: inv.Flow.Direction(), Invoice: inv.Key, Signature: inv.Signature, Reason: inv.Warning})
+		}
+		return evs, nil
 	})
 	_, changed, err := s.Store.CompleteDownload(ctx, imp.ID, inv.ID, out, c.fn)
 	if err == nil && changed {

@@ -25,6 +25,7 @@ import (
 	"github.com/hoadon/hoadon/shared/secret"
 	"github.com/hoadon/hoadon/shared/store"
 	"github.com/hoadon/hoadon/shared/throttle"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // Orchestrator starts and cancels the workflow execution of an import.
@@ -47,15 +48,18 @@ type Endpoints struct {
 
 // Deps are the adapters a Service works with; build them once per process.
 type Deps struct {
-	Store     *store.Store
-	Blobs     *blob.Store
-	Queues    *queue.Queues
-	Throttle  *throttle.Controller
-	Box       *secret.Box
-	Portal    *gdt.Client
-	Solver    gdt.CaptchaSolver
-	Workflows Orchestrator
-	Endpoints Endpoints
+	Store    *store.Store
+	Blobs    *blob.Store
+	Queues   *queue.Queues
+	Throttle *throttle.Controller
+	Box      *secret.Box
+	Portal   *gdt.Client
+	Solver   gdt.CaptchaSolver
+	// Signatures verifies the invoices' XML signatures; nil verifies them
+	// without a trust store (chain "not_checked").
+	Signatures *xmlsig.Verifier
+	Workflows  Orchestrator
+	Endpoints  Endpoints
 	// Subscribers are the webhook URLs every event is delivered to.
 	Subscribers []string
 	// Signer signs event deliveries (RFC 9421); nil sends them unsigned.

@@ -6,6 +6,7 @@ import (
 	"cloud.google.com/go/firestore"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // This file is a seam until tenancy (issue 9) lands and moves the
@@ -57,4 +58,12 @@ type CatalogueEntry struct {
 	TThai   int           `firestore:"tthai"` // portal status at the last listing; 0 = not yet seen
 	History []StatusEntry `firestore:"history"`
 	Related []Link        `firestore:"related"`
+
+	// Signatures is the verdict on each XML signature of the stored XML
+	// (shared/xmlsig; the seller's, missing or not, is always there), and
+	// SignatureWarning what is wrong with the seller's, empty when nothing
+	// is. Both empty until stored, and on entries stored before
+	// verification was kept.
+	Signatures       []xmlsig.Result `firestore:"signatures"`
+	SignatureWarning string          `firestore:"signature_warning"`
 }

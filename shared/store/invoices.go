@@ -9,6 +9,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // batchSize bounds the invoices handled in one transaction (Firestore allows
@@ -156,6 +157,12 @@ type Outcome struct {
 	Objects hoadon.Objects
 	SHA256  string
 	Error   string
+	// Signatures is the verdict on each XML signature of a stored invoice
+	// (the seller's first when missing); Signature the seller's status and
+	// Warning what is wrong with it, empty when nothing is.
+	Signatures []xmlsig.Result
+	Signature  string
+	Warning    string
 }
 
 // CompleteDownload moves an invoice to its final status once, records it in
@@ -192,6 +199,7 @@ func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, 
 	d := deltas{}
 	s.move(d, *inv, inv.Status, out.Status)
 	inv.Status, inv.Objects, inv.SHA256, inv.Error, inv.UpdatedAt = out.Status, out.Objects, out.SHA256, out.Error, s.now()
+	inv.Signature, inv.Warning = out.Signature, out.Warning
 	if err := tx.Set(ref, *inv); err != nil {
 		return err
 	}

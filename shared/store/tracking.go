@@ -246,6 +246,7 @@ func (s *Store) settleEntry(tx *firestore.Transaction, inv hoadon.Invoice, out O
 		e.Status, e.ImportID, e.Error = out.Status, inv.ImportID, out.Error
 		if out.Status != hoadon.StatusFailed {
 			e.Objects, e.SHA256, e.StoredAt = out.Objects, out.SHA256, s.now()
+			e.Signatures, e.SignatureWarning = out.Signatures, out.Warning
 		}
 		if err := tx.Set(ref, *e); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // Completeness answers GET /api/companies/{mst}/completeness?from=YYYY-MM&to=YYYY-MM:
@@ -71,7 +72,8 @@ type RecheckAnswer struct {
 
 // InvoiceRecord is a tenant's catalogue entry of one invoice
 // (GET /api/companies/{mst}/invoices/{id}): where it stands, its portal
-// status with the history of changes, and its related invoices.
+// status with the history of changes, its related invoices and its
+// signatures.
 type InvoiceRecord struct {
 	ID       string               `json:"id"`
 	Key      hoadon.InvoiceKey    `json:"key"`
@@ -85,6 +87,12 @@ type InvoiceRecord struct {
 	SHA256   string               `json:"sha256,omitempty"`
 	ImportID string               `json:"import_id,omitempty"`
 	Error    string               `json:"error,omitempty"`
+	// Signatures is the verdict on each XML signature of the stored XML,
+	// the seller's always among them (status missing when it did not
+	// sign); SignatureWarning says what is wrong with the seller's, empty
+	// when nothing is. Empty until the invoice is stored.
+	Signatures       []xmlsig.Result `json:"signatures"`
+	SignatureWarning string          `json:"signature_warning,omitempty"`
 }
 
 // StatusChange is one change of an invoice's portal status.

@@ -50,21 +50,23 @@ const (
 )
 
 // Result is the verdict on one signature (or on the seller's missing one).
+// The parsed invoice JSON, the tenant's invoice catalogue (Firestore) and
+// the API's invoice record all hold it in this shape.
 type Result struct {
-	Role        Role     `json:"role"`
-	Status      Status   `json:"status"`
-	Valid       bool     `json:"valid"`                  // signature value, digests, coverage and validity at signing time all hold
-	Reason      string   `json:"reason,omitempty"`       // what failed or deserves a look, for people
-	Subject     string   `json:"subject,omitempty"`      // signer certificate subject (RFC 2253)
-	MST         string   `json:"mst,omitempty"`          // tax code found in the subject
-	Issuer      string   `json:"issuer,omitempty"`       // certificate issuer
-	Serial      string   `json:"serial,omitempty"`       // certificate serial number, hex
-	NotBefore   string   `json:"not_before,omitempty"`   // certificate validity, RFC 3339 UTC
-	NotAfter    string   `json:"not_after,omitempty"`    //
-	SigningTime string   `json:"signing_time,omitempty"` // SigningTime of the signature's properties, RFC 3339 (+07:00 when written without zone)
-	Covers      []string `json:"covers,omitempty"`       // what the References cover: "DLHDon#data", "MCCQT#id", "Object#SigningTime-…", "document"
-	Algorithm   string   `json:"algorithm,omitempty"`    // e.g. "rsa-sha256 c14n"
-	Chain       string   `json:"chain,omitempty"`        // not_checked, trusted or "untrusted: …"
+	Role        Role     `json:"role" firestore:"role"`
+	Status      Status   `json:"status" firestore:"status"`
+	Valid       bool     `json:"valid" firestore:"valid"`                                   // signature value, digests, coverage and validity at signing time all hold
+	Reason      string   `json:"reason,omitempty" firestore:"reason,omitempty"`             // what failed or deserves a look, for people
+	Subject     string   `json:"subject,omitempty" firestore:"subject,omitempty"`           // signer certificate subject (RFC 2253)
+	MST         string   `json:"mst,omitempty" firestore:"mst,omitempty"`                   // tax code found in the subject
+	Issuer      string   `json:"issuer,omitempty" firestore:"issuer,omitempty"`             // certificate issuer
+	Serial      string   `json:"serial,omitempty" firestore:"serial,omitempty"`             // certificate serial number, hex
+	NotBefore   string   `json:"not_before,omitempty" firestore:"not_before,omitempty"`     // certificate validity, RFC 3339 UTC
+	NotAfter    string   `json:"not_after,omitempty" firestore:"not_after,omitempty"`       //
+	SigningTime string   `json:"signing_time,omitempty" firestore:"signing_time,omitempty"` // SigningTime of the signature's properties, RFC 3339 (+07:00 when written without zone)
+	Covers      []string `json:"covers,omitempty" firestore:"covers,omitempty"`             // what the References cover: "DLHDon#data", "MCCQT#id", "Object#SigningTime-…", "document"
+	Algorithm   string   `json:"algorithm,omitempty" firestore:"algorithm,omitempty"`       // e.g. "rsa-sha256 c14n"
+	Chain       string   `json:"chain,omitempty" firestore:"chain,omitempty"`               // not_checked, trusted or "untrusted: …"
 }
 
 // Verifier checks invoice signatures. The zero value checks everything but
