@@ -12,6 +12,7 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/schedule"
 	"github.com/hoadon/hoadon/shared/wire"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // Both languages have the same words.
@@ -52,7 +53,12 @@ func TestPagesRender(t *testing.T) {
 	doc := &einvoice.Invoice{Seller: einvoice.Party{Ten: "Công ty A", MST: "0100109106"}, Buyer: einvoice.Party{Ten: "B"},
 		Lines:  []einvoice.Line{{STT: 1, THHDVu: "Gạo", SLuong: mustNum(t, "2"), DGia: mustNum(t, "1500000"), ThTien: mustNum(t, "3000000"), TSuat: "8%"}},
 		Totals: einvoice.Totals{TgTTTBSo: mustNum(t, "3240000"), Rates: []einvoice.RateTotal{{TSuat: "8%", ThTien: mustNum(t, "3000000"), TThue: mustNum(t, "240000")}}}}
-	inv := hoadon.Invoice{ID: "abc", Status: hoadon.StatusStored, Objects: hoadon.Objects{XML: "x.xml"}}
+	doc.Signatures = []xmlsig.Result{
+		{Role: xmlsig.RoleSeller, Status: xmlsig.StatusInvalid, MST: "0100109106", Reason: "digest does not match", Chain: xmlsig.ChainTrusted},
+		{Role: xmlsig.RoleTaxAuthority, Status: xmlsig.StatusValid, Valid: true, SigningTime: "2026-10-02T10:00:00+07:00"},
+	}
+	inv := hoadon.Invoice{ID: "abc", Status: hoadon.StatusStored, Objects: hoadon.Objects{XML: "x.xml"}, Signature: "invalid",
+		Warning: "the seller's signature is invalid: digest does not match"}
 	pages := map[string]any{
 		"signin":    signInData{CSRF: "t"},
 		"problem":   problem{Status: 404, Title: "x", Message: "y"},
@@ -78,7 +84,8 @@ func TestPagesRender(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	c.render(rec, &request{lang: "vi"}, 200, "invoice", "", pages["invoice"])
-	for _, want := range []string{"3.240.000", "1.500.000", "Công ty A", "8%", `id="dl-xml"`} {
+	for _, want := range []string{"3.240.000", "1.500.000", "Công ty A", "8%", `id="dl-xml"`,
+		`id="sig-warning"`, "Người bán</b>: không hợp lệ · MST 0100109106", "chuỗi chứng thư: trusted", "Cơ quan thuế</b>: hợp lệ · ký lúc 2026-10-02T10:00:00"} {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("invoice page lacks %q", want)
 		}

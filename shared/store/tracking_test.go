@@ -8,6 +8,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/store"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // listed is an invoice as a listing shows it: January, sold e-invoice.
@@ -144,5 +145,39 @@ func TestFailedForcedDownloadKeepsTheStoredEntry(t *testing.T) {
 	}
 	if c := cellOf(t, s); c.Stored != 1 || c.Failed != 0 || c.Discovered != 1 {
 		t.Errorf("cell %+v", c)
+	}
+}
+
+// TestCatalogueKeepsSignatures: a stored download's signature results and
+// warning reach the catalogue entry whole and read back; the import's
+// invoice keeps the seller's status and the warning.
+func TestCatalogueKeepsSignatures(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	create(t, s, "one", params("2026-01-01", "2026-01-31"), "")
+	a := listed(1, 1, nil)
+	addDiscovered(t, s, "one", []hoadon.Invoice{a})
+	if _, _, err := s.BeginDownload(ctx, "one", a.ID); err != nil {
+		t.Fatal(err)
+	}
+	sigs := []xmlsig.Result{
+		{Role: xmlsig.RoleSeller, Status: xmlsig.StatusInvalid, Reason: `reference "#data": digest does not match`, Subject: "UID=MST:0101234565,CN=A",
+			MST: "0101234565", NotBefore: "2020-01-01T00:00:00Z", NotAfter: "2040-01-01T00:00:00Z", SigningTime: "2026-01-05T09:00:00+07:00",
+			Covers: []string{"DLHDon#data"}, Algorithm: "rsa-sha256 c14n", Chain: xmlsig.ChainNotChecked},
+		{Role: xmlsig.RoleTaxAuthority, Status: xmlsig.StatusValid, Valid: true, Chain: xmlsig.ChainTrusted},
+	}
+	out := store.Outcome{Status: hoadon.StatusStored, SHA256: "x", Signatures: sigs, Signature: "invalid", Warning: "the seller's signature is invalid"}
+	if _, _, err := s.CompleteDownload(ctx, "one", a.ID, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.Catalogued(ctx, hoadon.DefaultTenant, company, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(sigs, e.Signatures); d != "" || e.SignatureWarning != out.Warning {
+		t.Errorf("catalogue signatures (-want +got):\n%s warning %q", d, e.SignatureWarning)
+	}
+	inv, err := s.Invoice(ctx, "one", a.ID)
+	if err != nil || inv.Signature != "invalid" || inv.Warning != out.Warning {
+		t.Errorf("import invoice %+v %v", inv, err)
 	}
 }
