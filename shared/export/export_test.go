@@ -153,6 +153,20 @@ func selection(t *testing.T) export.Selection {
 	return export.Selection{Company: company, Direction: hoadon.Purchase, From: from, To: to}
 }
 
+// workbook writes the Vietnamese workbook of src's period and opens it.
+func workbook(t *testing.T, src *memSource) (*exporttest.Book, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := export.WriteWorkbook(context.Background(), &buf, src, selection(t), export.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := exporttest.Open(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, buf.Bytes()
+}
+
 func TestWorkbookMatchesInvoices(t *testing.T) {
 	src, want := fixture(t)
 	var buf bytes.Buffer
@@ -176,14 +190,7 @@ func TestWorkbookMatchesInvoices(t *testing.T) {
 // TestWorkbookSummary pins the summary's figures for the fixture by hand.
 func TestWorkbookSummary(t *testing.T) {
 	src, _ := fixture(t)
-	var buf bytes.Buffer
-	if _, err := export.WriteWorkbook(context.Background(), &buf, src, selection(t), export.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := exporttest.Open(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _ := workbook(t, src)
 	rows := map[string][]string{}
 	for _, r := range b.Rows("Tổng hợp") {
 		if len(r) > 0 {
@@ -226,14 +233,7 @@ func TestWorkbookSummary(t *testing.T) {
 // checked".
 func TestWorkbookSignatures(t *testing.T) {
 	src, _ := fixture(t)
-	var buf bytes.Buffer
-	if _, err := export.WriteWorkbook(context.Background(), &buf, src, selection(t), export.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := exporttest.Open(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _ := workbook(t, src)
 	rows := b.Rows("Bảng kê")
 	col := slices.Index(rows[0], "Chữ ký số")
 	if col < 0 {
@@ -255,14 +255,7 @@ func TestWorkbookSignatures(t *testing.T) {
 
 func TestWorkbookFormatsAndLayout(t *testing.T) {
 	src, _ := fixture(t)
-	var buf bytes.Buffer
-	if _, err := export.WriteWorkbook(context.Background(), &buf, src, selection(t), export.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := exporttest.Open(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, raw := workbook(t, src)
 	f := b.F
 	// Amounts are numbers with a thousands format, dates real dates.
 	for _, c := range []struct{ sheet, cell, fmt string }{
@@ -294,7 +287,7 @@ func TestWorkbookFormatsAndLayout(t *testing.T) {
 		}
 	}
 	// Autofilter over every written row of each data sheet.
-	sheetXML, err := exporttest.Entry(buf.Bytes(), "xl/worksheets/sheet2.xml")
+	sheetXML, err := exporttest.Entry(raw, "xl/worksheets/sheet2.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
