@@ -110,6 +110,12 @@ locals {
     HOADON_SIGNING_KEY = google_secret_manager_secret.secret["signing-key"].secret_id
   }
 
+  # The trust store of invoice signatures as a file (var.trusted_ca): on
+  # Cloud Run a mounted secret; the hybrid VM's boot script fetches it.
+  trusted_ca_file = "/secrets/trust/ca.pem"
+  run_trust_env   = var.trusted_ca ? { HOADON_TRUSTED_CA_FILE = local.trusted_ca_file } : {}
+  run_trust_files = var.trusted_ca ? { (local.trusted_ca_file) = google_secret_manager_secret.secret["trusted-ca"].secret_id } : {}
+
   # The event sink reads its own variables (shared/sink) and the project.
   sink_env = {
     HOADON_PROJECT                    = var.project_id

@@ -20,7 +20,8 @@ module "functions" {
   memory               = each.value.memory
   max_instances        = each.key == "download" ? 2 * var.max_instances : var.max_instances
 
-  env = each.value.pipeline ? local.pipeline_env : local.sink_env
+  env          = each.value.pipeline ? merge(local.pipeline_env, local.run_trust_env) : local.sink_env
+  secret_files = each.value.pipeline ? local.run_trust_files : {}
   secret_env = each.value.pipeline ? merge(
     local.pipeline_secret_env,
     each.key == "deliver" ? local.deliver_secret_env : {},

@@ -6,16 +6,19 @@
 #   encryption-key: HOADON_ENCRYPTION_KEY, 32 bytes (hex or base64), seals portal passwords and tokens
 #   signing-key:    HOADON_SIGNING_KEY, Ed25519 private key (PEM/base64) or HMAC secret, signs events
 #   sink-keys:      HOADON_SINK_KEYS, keyid=alg:material list the event sink verifies with
+#   trusted-ca:     HOADON_TRUSTED_CA_FILE, PEM CA certificates invoice signatures must chain to
+#                   (public, but a secret is what Cloud Run mounts as a file; var.trusted_ca)
 
 locals {
   secrets = {
     encryption-key = "HOADON_ENCRYPTION_KEY: AES-256-GCM key sealing portal passwords and session tokens"
     signing-key    = "HOADON_SIGNING_KEY: RFC 9421 signing key of outgoing events"
     sink-keys      = "HOADON_SINK_KEYS: verifying keys of the event sink"
+    trusted-ca     = "HOADON_TRUSTED_CA_FILE: CA certificates invoice signatures must chain to"
   }
 
   # Which runtime reads which secret.
-  functions_secrets = concat(["encryption-key", "signing-key"], local.hybrid ? ["sink-keys"] : [])
+  functions_secrets = concat(["encryption-key", "signing-key", "trusted-ca"], local.hybrid ? ["sink-keys"] : [])
 }
 
 resource "google_secret_manager_secret" "secret" {

@@ -114,6 +114,12 @@ variable "gdt_proxy" {
   default     = ""
 }
 
+variable "trusted_ca" {
+  description = "Check invoice signature chains against the trust store in the <name_prefix>-trusted-ca secret (PEM CA certificates; add a version before enabling): Cloud Run mounts it as HOADON_TRUSTED_CA_FILE (the hybrid VM reads it whenever it has a version). false: chains are reported not_checked."
+  type        = bool
+  default     = false
+}
+
 variable "gdt_require_ttxly" {
   description = "List purchase invoices once per ttxly value 5, 6, 8 (HOADON_GDT_REQUIRE_TTXLY)."
   type        = bool

@@ -71,6 +71,7 @@ resource "google_compute_instance" "server" {
       encryption_secret = google_secret_manager_secret.secret["encryption-key"].secret_id
       signing_secret    = google_secret_manager_secret.secret["signing-key"].secret_id
       sink_secret       = google_secret_manager_secret.secret["sink-keys"].secret_id
+      trusted_ca_secret = google_secret_manager_secret.secret["trusted-ca"].secret_id
     })
     "google-logging-enabled"    = "true"
     "google-monitoring-enabled" = "true"

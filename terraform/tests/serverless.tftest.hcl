@@ -82,3 +82,33 @@ run "without_allusers" {
     error_message = "Internal functions keep the invoker check."
   }
 }
+
+# A trust store for invoice signatures: the pipeline services mount the
+# trusted-ca secret as the file HOADON_TRUSTED_CA_FILE names; off (the
+# default), nothing is mounted and chains are reported not_checked.
+run "trusted_ca" {
+  command = plan
+
+  variables {
+    trusted_ca = true
+  }
+
+  assert {
+    condition     = module.functions["download"].env["HOADON_TRUSTED_CA_FILE"] == "/secrets/trust/ca.pem" && module.functions["download"].secret_files["/secrets/trust/ca.pem"] == "hoadon-trusted-ca"
+    error_message = "download must mount the trusted-ca secret at the file HOADON_TRUSTED_CA_FILE names."
+  }
+
+  assert {
+    condition     = length(module.functions["eventsink"].secret_files) == 0 && !contains(keys(module.functions["eventsink"].env), "HOADON_TRUSTED_CA_FILE")
+    error_message = "The event sink verifies no invoices: no trust store."
+  }
+}
+
+run "no_trusted_ca" {
+  command = plan
+
+  assert {
+    condition     = length(module.functions["download"].secret_files) == 0 && !contains(keys(module.functions["download"].env), "HOADON_TRUSTED_CA_FILE")
+    error_message = "Without trusted_ca nothing is mounted (a secret without a version would fail every read)."
+  }
+}

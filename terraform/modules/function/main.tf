@@ -23,8 +23,31 @@ resource "google_cloud_run_v2_service" "this" {
       max_instance_count = var.max_instances
     }
 
+    # A secret mounted as a file: its directory holds only that file.
+    dynamic "volumes" {
+      for_each = var.secret_files
+      content {
+        name = "file-${substr(sha1(volumes.key), 0, 12)}"
+        secret {
+          secret = volumes.value
+          items {
+            version = "latest"
+            path    = basename(volumes.key)
+          }
+        }
+      }
+    }
+
     containers {
       image = var.image
+
+      dynamic "volume_mounts" {
+        for_each = var.secret_files
+        content {
+          name       = "file-${substr(sha1(volume_mounts.key), 0, 12)}"
+          mount_path = dirname(volume_mounts.key)
+        }
+      }
 
       ports {
         container_port = 8080

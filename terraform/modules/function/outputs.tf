@@ -27,3 +27,8 @@ output "env" {
   description = "Plain environment of the container (secrets excluded)."
   value       = var.env
 }
+
+output "secret_files" {
+  description = "Files mounted from Secret Manager: path => secret id."
+  value       = var.secret_files
+}

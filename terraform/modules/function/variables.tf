@@ -67,6 +67,12 @@ variable "secret_env" {
   default     = {}
 }
 
+variable "secret_files" {
+  description = "Files read from Secret Manager (latest version), mounted read-only: absolute path => secret id. One file per directory."
+  type        = map(string)
+  default     = {}
+}
+
 variable "cpu" {
   description = "CPU limit, e.g. \"1\"."
   type        = string
