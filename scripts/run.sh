@@ -72,6 +72,8 @@ if [ ! -s "$dir/apikey" ]; then
 fi
 HOADON_API_KEY=$(cat "$dir/apikey")
 export HOADON_API_KEY
+# Data kept from a run before tenants moves into the default tenant (idempotent).
+bin/hoadon migrate >> "$dir/localstack.log" 2>&1 || { say "hoadon migrate failed (see $dir/localstack.log)"; exit 1; }
 
 say "starting the server on $api (log: $dir/server.log)"
 bin/server > "$dir/server.log" 2>&1 &

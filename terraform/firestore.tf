@@ -17,13 +17,34 @@ resource "google_firestore_database" "main" {
   depends_on = [google_project_service.api]
 }
 
-# Imports of a company, newest first (GET /api/tasks?company_id=...).
+# A tenant's imports, newest first (GET /api/tasks).
+resource "google_firestore_index" "imports_by_tenant" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "imports"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "tenant"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+}
+
+# A tenant's imports of a company, newest first (GET /api/tasks?company_id=...).
 resource "google_firestore_index" "imports_by_company" {
   project     = var.project_id
   database    = google_firestore_database.main.name
   collection  = "imports"
   query_scope = "COLLECTION"
 
+  fields {
+    field_path = "tenant"
+    order      = "ASCENDING"
+  }
   fields {
     field_path = "params.company_id"
     order      = "ASCENDING"

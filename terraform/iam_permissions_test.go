@@ -50,7 +50,9 @@ var apiPermissions = map[string][]string{
 
 	"(*cloud.google.com/go/firestore.AggregationQuery).Get":       {"datastore.entities.list"},
 	"(*cloud.google.com/go/firestore.AggregationQuery).WithCount": nil,
+	"(*cloud.google.com/go/firestore.BulkWriter).Create":          {"datastore.entities.create"},
 	"(*cloud.google.com/go/firestore.BulkWriter).Delete":          {"datastore.entities.delete"},
+	"(*cloud.google.com/go/firestore.BulkWriter).Set":             {"datastore.entities.create", "datastore.entities.update"},
 	"(*cloud.google.com/go/firestore.BulkWriter).End":             nil,
 	"(*cloud.google.com/go/firestore.Client).BulkWriter":          nil,
 	"(*cloud.google.com/go/firestore.Client).Collection":          nil,
@@ -60,6 +62,7 @@ var apiPermissions = map[string][]string{
 	"(*cloud.google.com/go/firestore.CollectionRef).Doc":          nil,
 	"(*cloud.google.com/go/firestore.CollectionRef).DocumentRefs": nil,
 	"(*cloud.google.com/go/firestore.DocumentIterator).GetAll":    {"datastore.entities.list"},
+	"(*cloud.google.com/go/firestore.DocumentRefIterator).GetAll": {"datastore.entities.list"},
 	"(*cloud.google.com/go/firestore.DocumentIterator).Next":      {"datastore.entities.list"},
 	"(*cloud.google.com/go/firestore.DocumentIterator).Stop":      nil,
 	"(*cloud.google.com/go/firestore.DocumentRef).Collection":     nil,
@@ -69,6 +72,8 @@ var apiPermissions = map[string][]string{
 	"(*cloud.google.com/go/firestore.DocumentRef).Set":            {"datastore.entities.create", "datastore.entities.update"},
 	"(*cloud.google.com/go/firestore.DocumentRef).Update":         {"datastore.entities.update"},
 	"(*cloud.google.com/go/firestore.DocumentRefIterator).Next":   {"datastore.entities.list"},
+	"(*cloud.google.com/go/firestore.DocumentSnapshot).Data":      nil,
+	"(*cloud.google.com/go/firestore.DocumentSnapshot).DataAt":    nil,
 	"(*cloud.google.com/go/firestore.DocumentSnapshot).DataTo":    nil,
 	"(*cloud.google.com/go/firestore.DocumentSnapshot).Exists":    nil,
 	"(*cloud.google.com/go/firestore.Query).NewAggregationQuery":  nil,
@@ -87,12 +92,16 @@ var apiPermissions = map[string][]string{
 	"cloud.google.com/go/firestore.MaxAttempts":                   nil,
 	"cloud.google.com/go/firestore.NewClient":                     nil,
 
-	"(*cloud.google.com/go/storage.BucketHandle).Object":    nil,
-	"(*cloud.google.com/go/storage.BucketHandle).Objects":   nil, // the iterator's Next sends it
-	"(*cloud.google.com/go/storage.Client).Bucket":          nil,
-	"(*cloud.google.com/go/storage.ObjectHandle).Attrs":     {"storage.objects.get"},
-	"(*cloud.google.com/go/storage.ObjectHandle).If":        nil,
-	"(*cloud.google.com/go/storage.ObjectHandle).NewReader": {"storage.objects.get"},
+	"(*cloud.google.com/go/storage.BucketHandle).Object":  nil,
+	"(*cloud.google.com/go/storage.BucketHandle).Objects": nil, // the iterator's Next sends it
+	"(*cloud.google.com/go/storage.Client).Bucket":        nil,
+	"(*cloud.google.com/go/storage.ObjectHandle).Attrs":   {"storage.objects.get"},
+	// A copy reads its source and creates its destination (if absent, as below).
+	"(*cloud.google.com/go/storage.Copier).Run":              {"storage.objects.get", "storage.objects.create"},
+	"(*cloud.google.com/go/storage.ObjectHandle).CopierFrom": nil,
+	"(*cloud.google.com/go/storage.ObjectHandle).Delete":     {"storage.objects.delete"},
+	"(*cloud.google.com/go/storage.ObjectHandle).If":         nil,
+	"(*cloud.google.com/go/storage.ObjectHandle).NewReader":  {"storage.objects.get"},
 	// Writes are if-absent (DoesNotExist), so never an overwrite (which would need delete).
 	"(*cloud.google.com/go/storage.ObjectHandle).NewWriter": {"storage.objects.create"},
 	"(*cloud.google.com/go/storage.ObjectIterator).Next":    {"storage.objects.list"},

@@ -118,6 +118,10 @@ resource "google_firestore_index" "invoices_by_status" {
 resource "google_firestore_index" "imports_by_company" {
   collection = "imports"
   fields {
+    field_path = "tenant"
+    order      = "ASCENDING"
+  }
+  fields {
     field_path = "params.company_id"
     order      = "ASCENDING"
   }
@@ -127,5 +131,5 @@ resource "google_firestore_index" "imports_by_company" {
   }
 }
 `})
-	expectProblem(t, checkIndexes(broken, []store.Query{store.QueryImportsOfCompany}), "missing index COLLECTION imports (params.company_id ASCENDING, created_at DESCENDING)")
+	expectProblem(t, checkIndexes(broken, []store.Query{store.QueryImportsOfTenantCompany}), "missing index COLLECTION imports (tenant ASCENDING, params.company_id ASCENDING, created_at DESCENDING)")
 }

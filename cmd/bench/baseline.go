@@ -217,7 +217,10 @@ func (j *baselineJob) download(ctx context.Context, mst string, sess *gdt.Sessio
 	if err != nil {
 		return err
 	}
-	objs := blob.InvoiceObjects(mst, inv.Flow.Direction(), inv.Date, inv.Key)
+	objs, err := blob.InvoiceObjects(hoadon.DefaultTenant, mst, inv.Flow.Direction(), inv.Date, inv.Key)
+	if err != nil {
+		return err
+	}
 	for _, o := range []struct {
 		name, ct string
 		data     []byte

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -11,9 +12,13 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"cloud.google.com/go/firestore"
+
 	"github.com/hoadon/hoadon/shared/auth"
 	"github.com/hoadon/hoadon/shared/client"
 	"github.com/hoadon/hoadon/shared/gcp"
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // The apikey commands work on the project's Firestore directly (with the
@@ -21,51 +26,69 @@ import (
 // are what stands between the API and everyone else, so they are not
 // managed through the API itself.
 func init() {
-	register(command{words: "apikey create", usage: "--name NAME [--json]", summary: "create a task API key (shown once)", run: runAPIKeyCreate})
+	register(command{words: "apikey create", usage: "--name NAME [--tenant T] [--role admin|operator|viewer] [--companies MST,...] [--json]", summary: "create a task API key of a tenant (shown once)", run: runAPIKeyCreate})
 	register(command{words: "apikey revoke", usage: "ID|KEY", summary: "revoke a task API key", run: runAPIKeyRevoke})
 	register(command{words: "apikey link", usage: "[--ttl 10m]", summary: "print a one-time console sign-in link for HOADON_API_KEY", run: runAPIKeyLink})
-	register(command{words: "apikey list", usage: "[--json]", summary: "list task API keys (never the keys themselves)", run: runAPIKeyList})
+	register(command{words: "apikey list", usage: "[--tenant T] [--json]", summary: "list task API keys (never the keys themselves)", run: runAPIKeyList})
 }
 
-func keyStore(ctx context.Context) (*auth.Keys, func(), error) {
+// projectFirestore opens the Firestore of HOADON_PROJECT (or
+// GOOGLE_CLOUD_PROJECT) with the operator's credentials.
+func projectFirestore(ctx context.Context) (*firestore.Client, error) {
 	project := os.Getenv("HOADON_PROJECT")
 	if project == "" {
 		project = os.Getenv("GOOGLE_CLOUD_PROJECT")
 	}
 	if project == "" {
-		return nil, nil, fmt.Errorf("%w: set HOADON_PROJECT to the project whose keys to manage", errUsage)
+		return nil, fmt.Errorf("%w: set HOADON_PROJECT to the project to manage", errUsage)
 	}
-	fs, err := gcp.Firestore(ctx, project)
+	return gcp.Firestore(ctx, project)
+}
+
+func keyStore(ctx context.Context) (*auth.Keys, *store.Store, func(), error) {
+	fs, err := projectFirestore(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return auth.NewKeys(fs), func() { fs.Close() }, nil
+	return auth.NewKeys(fs), store.New(fs), func() { fs.Close() }, nil
 }
 
 func runAPIKeyCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("apikey create", stderr)
 	name := fs.String("name", "", "what the key is for (required)")
-	asJSON := fs.Bool("json", false, "print {\"key\", \"id\", \"name\"}")
+	tenant := fs.String("tenant", string(hoadon.DefaultTenant), "the tenant the key belongs to (hoadon tenant create)")
+	role := fs.String("role", string(hoadon.RoleAdmin), "admin, operator or viewer")
+	companies := fs.String("companies", "", "comma-separated tax codes the key may reach (default: every company of the tenant)")
+	asJSON := fs.Bool("json", false, "print {\"key\", \"id\", \"name\", \"tenant\", \"role\"}")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *name == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: --name is required and nothing else", errUsage)
 	}
-	keys, done, err := keyStore(ctx)
+	acc, err := auth.ParseAccess(*tenant, *role, strings.Split(*companies, ","))
+	if err != nil {
+		return fmt.Errorf("%w: %s", errUsage, hoadon.ErrorMessage(err))
+	}
+	keys, st, done, err := keyStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	key, rec, err := keys.Create(ctx, *name)
+	if ok, err := st.TenantExists(ctx, acc.Tenant); err != nil || !ok {
+		return errors.Join(err, fmt.Errorf("no tenant %s: create it first (hoadon tenant create %s)", acc.Tenant, acc.Tenant))
+	}
+	key, rec, err := keys.Create(ctx, *name, acc)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(map[string]string{"key": key, "id": rec.ID, "name": rec.Name})
+		return json.NewEncoder(stdout).Encode(map[string]string{"key": key, "id": rec.ID, "name": rec.Name,
+			"tenant": string(rec.Tenant), "role": string(rec.Role)})
 	}
 	fmt.Fprintln(stdout, key)
-	fmt.Fprintf(stderr, "created API key %s (%s); it is shown only now: send it as X-API-Key or set HOADON_API_KEY\n", rec.ID, rec.Name)
+	fmt.Fprintf(stderr, "created API key %s (%s) of tenant %s, role %s; it is shown only now: send it as X-API-Key or set HOADON_API_KEY\n",
+		rec.ID, rec.Name, rec.Tenant, rec.Role)
 	return nil
 }
 
@@ -77,7 +100,7 @@ func runAPIKeyRevoke(ctx context.Context, args []string, stdout, stderr io.Write
 	if fs.NArg() != 1 {
 		return fmt.Errorf("%w: give one key id (see hoadon apikey list) or the key", errUsage)
 	}
-	keys, done, err := keyStore(ctx)
+	keys, _, done, err := keyStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -92,15 +115,16 @@ func runAPIKeyRevoke(ctx context.Context, args []string, stdout, stderr io.Write
 func runAPIKeyList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("apikey list", stderr)
 	asJSON := fs.Bool("json", false, "one JSON object per key")
+	tenant := fs.String("tenant", "", "only this tenant's keys")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	keys, done, err := keyStore(ctx)
+	keys, _, done, err := keyStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	list, err := keys.List(ctx)
+	list, err := keys.List(ctx, hoadon.Tenant(*tenant))
 	if err != nil {
 		return err
 	}
@@ -112,13 +136,18 @@ func runAPIKeyList(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tKEY\tCREATED\tREVOKED")
+	fmt.Fprintln(tw, "ID\tNAME\tKEY\tTENANT\tROLE\tCOMPANIES\tCREATED\tREVOKED")
 	for _, k := range list {
 		revoked := "-"
 		if !k.RevokedAt.IsZero() {
 			revoked = k.RevokedAt.Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s…\t%s\t%s\n", k.ID, k.Name, k.Hint, k.CreatedAt.Format("2006-01-02 15:04"), revoked)
+		companies := strings.Join(k.Companies, ",")
+		if companies == "" {
+			companies = "*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s…\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Name, k.Hint, k.Tenant, k.Role, companies,
+			k.CreatedAt.Format("2006-01-02 15:04"), revoked)
 	}
 	return tw.Flush()
 }
@@ -135,7 +164,7 @@ func runAPIKeyLink(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if fs.NArg() > 0 || key == "" {
 		return fmt.Errorf("%w: set %s to the key to sign in as; no arguments", errUsage, client.EnvAPIKey)
 	}
-	keys, done, err := keyStore(ctx)
+	keys, _, done, err := keyStore(ctx)
 	if err != nil {
 		return err
 	}

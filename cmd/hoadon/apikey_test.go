@@ -48,7 +48,7 @@ func TestAPIKeyCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fs.Close()
-	if ok, _ := auth.NewKeys(fs).Valid(ctx, created.Key); ok {
+	if _, ok, _ := auth.NewKeys(fs).Lookup(ctx, created.Key); ok {
 		t.Error("revoked key still valid")
 	}
 	// Without a key, or with an unknown one, the API refuses.

@@ -16,6 +16,7 @@ import (
 
 	fsemu "github.com/hoadon/hoadon/emulators/firestore"
 	"github.com/hoadon/hoadon/shared/auth"
+	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 // hostile is one request an attacker or a broken client sends, and the
@@ -226,7 +227,7 @@ func keyCases(t *testing.T, fs *firestore.Client, body map[string]any) []hostile
 	t.Helper()
 	ctx := context.Background()
 	keys := auth.NewKeys(fs)
-	revoked, rec, err := keys.Create(ctx, "hostile-revoked")
+	revoked, rec, err := keys.Create(ctx, "hostile-revoked", hoadon.AdminOf(hoadon.DefaultTenant))
 	if err != nil {
 		t.Fatal(err)
 	}

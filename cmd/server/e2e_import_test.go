@@ -82,9 +82,9 @@ func TestImportEndToEnd(t *testing.T) {
 				dir = hoadon.Purchase
 			}
 			k := truthKey(tr)
-			want["invoices/"+c.MST+"/"+string(dir)+"/"+tr.Date[:4]+"/"+tr.Date[5:7]+"/"+k.String()+".xml"] = tr.XMLSHA256
+			want["tenants/default/invoices/"+c.MST+"/"+string(dir)+"/"+tr.Date[:4]+"/"+tr.Date[5:7]+"/"+k.String()+".xml"] = tr.XMLSHA256
 		}
-		got := storedXML(t, gcs, h.Env["HOADON_BUCKET"], "invoices/"+c.MST+"/")
+		got := storedXML(t, gcs, h.Env["HOADON_BUCKET"], "tenants/default/invoices/"+c.MST+"/")
 		for name, sum := range want {
 			if got[name] != sum {
 				t.Errorf("%s: %s: stored sha %q, want %q", c.MST, name, got[name], sum)

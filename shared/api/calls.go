@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/hoadon/hoadon/shared/einvoice"
 	"github.com/hoadon/hoadon/shared/hoadon"
-	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/logx"
 	"github.com/hoadon/hoadon/shared/schedule"
 	"github.com/hoadon/hoadon/shared/wire"
@@ -14,7 +12,10 @@ import (
 
 // The API's operations, in the wire types: the HTTP handlers and the
 // console (shared/console) both call these, so a page shows exactly what
-// the API answers, under the same checks.
+// the API answers, under the same checks. Each acts for the caller found in
+// ctx (auth.PrincipalFrom) through the service's scoped methods: another
+// tenant's import or schedule is "not found", a role or company allow-list
+// that does not permit it is "forbidden".
 
 // StartImport starts an import (or returns the running one with the same
 // parameters or idempotency key: Created is false then).
@@ -24,7 +25,7 @@ func (s *Server) StartImport(ctx context.Context, body wire.StartBody, idemKey s
 		return wire.StartResponse{}, err
 	}
 	ctx = logx.With(ctx, "company", req.Params.CompanyID)
-	imp, created, err := s.svc.Start(ctx, req)
+	imp, created, err := s.svc.StartFor(ctx, access(ctx), req)
 	if err != nil {
 		return wire.StartResponse{}, err
 	}
@@ -40,51 +41,33 @@ func startResponse(imp hoadon.Import, created bool, msg string) wire.StartRespon
 		StatusURL: "/api/tasks/" + imp.ID + "/status", Created: created, Message: msg}
 }
 
-// checkImport refuses an id this API did not hand out and one that names
-// no import.
-func (s *Server) checkImport(ctx context.Context, id string) error {
-	if err := hoadon.ValidateID("task id", id); err != nil {
-		return err
-	}
-	if _, err := s.svc.Store.Import(ctx, id); err != nil {
-		if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
-			err = hoadon.Errorf(hoadon.CodeNotFound, "no import with id %s", id)
-		}
-		return err
-	}
-	return nil
-}
-
 // ImportStatus is an import's progress.
 func (s *Server) ImportStatus(ctx context.Context, id string) (wire.Status, error) {
-	return s.progress(ctx, id, s.svc.Progress)
-}
-
-// CancelImport cancels a running import and returns its status.
-func (s *Server) CancelImport(ctx context.Context, id string) (wire.Status, error) {
-	return s.progress(ctx, id, s.svc.Cancel)
-}
-
-func (s *Server) progress(ctx context.Context, id string, fn func(context.Context, string) (importer.Progress, error)) (wire.Status, error) {
-	if err := s.checkImport(ctx, id); err != nil {
-		return wire.Status{}, err
-	}
-	p, err := fn(ctx, id)
+	p, err := s.svc.ProgressFor(ctx, access(ctx), id)
 	if err != nil {
 		return wire.Status{}, err
 	}
 	return StatusOf(p), nil
 }
 
-// Imports lists the imports of a company (every company's when empty),
-// newest first.
+// CancelImport cancels a running import and returns its status.
+func (s *Server) CancelImport(ctx context.Context, id string) (wire.Status, error) {
+	p, err := s.svc.CancelFor(ctx, access(ctx), id)
+	if err != nil {
+		return wire.Status{}, err
+	}
+	return StatusOf(p), nil
+}
+
+// Imports lists the caller's imports of a company (of every company it may
+// reach when empty), newest first.
 func (s *Server) Imports(ctx context.Context, company string, limit int) ([]wire.TaskSummary, error) {
 	if company != "" {
 		if err := hoadon.ValidateMST(company); err != nil {
 			return nil, err
 		}
 	}
-	imps, err := s.svc.Store.ListImports(ctx, company, limit)
+	imps, err := s.svc.ImportsFor(ctx, access(ctx), company, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -97,10 +80,7 @@ func (s *Server) Imports(ctx context.Context, company string, limit int) ([]wire
 
 // ImportEvents are an import's events, oldest first.
 func (s *Server) ImportEvents(ctx context.Context, id string) ([]json.RawMessage, error) {
-	if err := s.checkImport(ctx, id); err != nil {
-		return nil, err
-	}
-	evs, err := s.svc.Store.ImportEvents(ctx, id)
+	evs, err := s.svc.EventsFor(ctx, access(ctx), id)
 	if err != nil {
 		return nil, err
 	}
@@ -112,14 +92,15 @@ func (s *Server) ImportEvents(ctx context.Context, id string) ([]json.RawMessage
 }
 
 // ImportInvoices calls fn with every invoice of an import (only those in
-// one status when only is set). The caller checks the import first.
+// one status when only is set); the import is checked before fn is first
+// called.
 func (s *Server) ImportInvoices(ctx context.Context, id string, only hoadon.InvoiceStatus, fn func(hoadon.Invoice) error) error {
-	return s.svc.Store.Invoices(ctx, id, only, fn)
+	return s.svc.InvoicesFor(ctx, access(ctx), id, only, fn)
 }
 
-// Schedules lists the schedules.
+// Schedules lists the caller's schedules.
 func (s *Server) Schedules(ctx context.Context) ([]schedule.View, error) {
-	all, err := s.runner().Store.List(ctx)
+	all, err := s.runner().List(ctx, access(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -131,32 +112,25 @@ func (s *Server) Schedules(ctx context.Context) ([]schedule.View, error) {
 	return out, nil
 }
 
+// Schedule is one of the caller's schedules with its recent runs.
+func (s *Server) Schedule(ctx context.Context, id string) (schedule.View, error) {
+	return s.runner().Describe(ctx, access(ctx), id, recentRuns)
+}
+
 // CreateSchedule stores a new schedule; its password is sealed at once.
 func (s *Server) CreateSchedule(ctx context.Context, body schedule.CreateRequest) (schedule.View, error) {
-	now := s.svc.Now()
-	sc, password, err := body.Validate(now)
+	sc, err := s.runner().Create(ctx, access(ctx), body)
 	if err != nil {
 		return schedule.View{}, err
 	}
 	ctx = logx.With(ctx, "schedule", sc.ID, "company", sc.Params.CompanyID)
-	sc.SealedPassword = s.svc.Box.Seal([]byte(password), "credentials/"+sc.Params.CompanyID)
-	if err := s.runner().Store.Create(ctx, sc); err != nil {
-		return schedule.View{}, err
-	}
 	s.log.InfoContext(ctx, "schedule created", "hour", sc.Hour, "minute", sc.Minute, "paused", sc.Paused)
-	return sc.View(now), nil
+	return sc.View(s.svc.Now()), nil
 }
 
 // PauseSchedule pauses (or unpauses) a schedule with a note.
 func (s *Server) PauseSchedule(ctx context.Context, id string, pause bool, note string) (schedule.View, error) {
-	if err := schedule.ValidateID(id); err != nil {
-		return schedule.View{}, err
-	}
-	if err := schedule.ValidateNote(note); err != nil {
-		return schedule.View{}, err
-	}
-	now := s.svc.Now()
-	sc, err := s.runner().Store.SetPaused(ctx, id, pause, note, now)
+	sc, err := s.runner().SetPaused(ctx, access(ctx), id, pause, note)
 	if err != nil {
 		return schedule.View{}, err
 	}
@@ -165,15 +139,12 @@ func (s *Server) PauseSchedule(ctx context.Context, id string, pause bool, note 
 		action = "paused"
 	}
 	s.log.InfoContext(logx.With(ctx, "schedule", id), "schedule "+action)
-	return sc.View(now), nil
+	return sc.View(s.svc.Now()), nil
 }
 
 // TriggerSchedule starts the schedule's import of yesterday now.
 func (s *Server) TriggerSchedule(ctx context.Context, id string) (wire.StartResponse, error) {
-	if err := schedule.ValidateID(id); err != nil {
-		return wire.StartResponse{}, err
-	}
-	imp, created, err := s.runner().Trigger(ctx, id)
+	imp, created, err := s.runner().Trigger(ctx, access(ctx), id)
 	if err != nil {
 		return wire.StartResponse{}, err
 	}
@@ -184,32 +155,14 @@ func (s *Server) TriggerSchedule(ctx context.Context, id string) (wire.StartResp
 	return startResponse(imp, created, msg), nil
 }
 
-// ImportInvoice is one invoice of an import.
+// ImportInvoice is one invoice of one of the caller's imports.
 func (s *Server) ImportInvoice(ctx context.Context, importID, invoiceID string) (hoadon.Invoice, error) {
-	if err := s.checkImport(ctx, importID); err != nil {
-		return hoadon.Invoice{}, err
-	}
-	if !validID(invoiceID) {
-		return hoadon.Invoice{}, hoadon.Errorf(hoadon.CodeNotFound, "no invoice %q in import %s", invoiceID, importID)
-	}
-	inv, err := s.svc.Store.Invoice(ctx, importID, invoiceID)
-	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
-		err = hoadon.Errorf(hoadon.CodeNotFound, "no invoice %s in import %s", invoiceID, importID)
-	}
-	return inv, err
+	return s.svc.InvoiceFor(ctx, access(ctx), importID, invoiceID)
 }
 
-// InvoiceFile is one stored file of an invoice: its XML, the portal's ZIP,
-// the parsed JSON, or the portal's HTML rendering from inside the ZIP (kind
-// xml, zip, json, html).
+// InvoiceFile is one stored file of an invoice the caller read with
+// ImportInvoice: its XML, the portal's ZIP or the parsed JSON (kind xml,
+// zip, json).
 func (s *Server) InvoiceFile(ctx context.Context, inv hoadon.Invoice, kind string) ([]byte, error) {
-	name := map[string]string{"xml": inv.Objects.XML, "zip": inv.Objects.ZIP, "json": inv.Objects.JSON, "html": inv.Objects.ZIP}[kind]
-	if name == "" {
-		return nil, hoadon.Errorf(hoadon.CodeNotFound, "invoice %s has no stored %s", inv.ID, kind)
-	}
-	data, err := s.svc.Blobs.Get(ctx, name)
-	if err != nil || kind != "html" {
-		return data, err
-	}
-	return einvoice.HTMLFromZIP(data)
+	return s.svc.InvoiceFileFor(ctx, access(ctx), inv, kind)
 }

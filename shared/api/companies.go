@@ -37,7 +37,7 @@ func (s *Server) completeness(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	out, err := s.svc.Completeness(logx.With(ctx, "company", mst), callerTenant(r), mst, q.Get("from"), q.Get("to"))
+	out, err := s.svc.CompletenessFor(logx.With(ctx, "company", mst), access(ctx), mst, q.Get("from"), q.Get("to"))
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -60,7 +60,7 @@ func (s *Server) recheck(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ctx = logx.With(ctx, "company", mst)
-	imp, created, err := s.svc.Recheck(ctx, callerTenant(r), mst, body.Months, body.Flows)
+	imp, created, err := s.svc.RecheckFor(ctx, access(ctx), mst, body.Months, body.Flows)
 	if err != nil {
 		web.WriteError(ctx, w, s.log, err)
 		return
@@ -87,7 +87,7 @@ func (s *Server) invoiceRecord(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(ctx, w, s.log, hoadon.Errorf(hoadon.CodeInvalid, "invoice id %q is not valid", id))
 		return
 	}
-	out, err := s.svc.InvoiceRecord(ctx, callerTenant(r), mst, id)
+	out, err := s.svc.InvoiceRecordFor(ctx, access(ctx), mst, id)
 	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
 		err = hoadon.Errorf(hoadon.CodeNotFound, "no invoice %s of %s", id, mst)
 	}

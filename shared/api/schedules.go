@@ -80,7 +80,7 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		s.describeSchedule(ctx, w, id)
 	case http.MethodDelete:
-		if err := s.runner().Store.Delete(ctx, id); err != nil {
+		if err := s.runner().Delete(ctx, access(ctx), id); err != nil {
 			web.WriteError(ctx, w, s.log, err)
 			return
 		}
@@ -92,20 +92,7 @@ func (s *Server) schedule(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) describeSchedule(ctx context.Context, w http.ResponseWriter, id string) {
-	st := s.runner().Store
-	sc, err := st.Get(ctx, id)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	runs, err := st.Runs(ctx, id, recentRuns)
-	if err != nil {
-		web.WriteError(ctx, w, s.log, err)
-		return
-	}
-	v := sc.View(s.svc.Now())
-	v.RecentRuns = runs
-	web.WriteJSON(w, http.StatusOK, v)
+	answer(ctx, w, s, func() (schedule.View, error) { return s.Schedule(ctx, id) })
 }
 
 // scheduleAction serves POST /api/schedules/{id}/{trigger|pause|unpause}.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/wire"
@@ -28,8 +29,8 @@ func StatusOf(p importer.Progress) wire.Status {
 	default:
 		st.Phase = "download"
 	}
-	if imp.State == hoadon.ImportCompleted {
-		st.Manifest = "imports/" + imp.ID + "/manifest.ndjson"
+	if prefix, err := blob.ImportPrefix(imp.Tenant.OrDefault(), imp.ID); err == nil && imp.State == hoadon.ImportCompleted {
+		st.Manifest = prefix + "manifest.ndjson"
 	}
 	st.OriginFields()
 	return st

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/hoadon/hoadon/shared/auth"
@@ -59,7 +61,10 @@ func New(ctx context.Context, cfg config.Config) (*App, error) {
 		return nil, err
 	}
 	a.Service = importer.New(deps)
-	a.Auth = a.policy(deps.Store)
+	if a.Auth, err = a.policy(deps.Store); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if cfg.AuthOff {
 		a.Log.Warn("HOADON_AUTH=off: the task API and the internal functions accept every request")
 	}
@@ -149,14 +154,19 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 	}, nil
 }
 
-func (a *App) policy(st *store.Store) *auth.Policy {
+func (a *App) policy(st *store.Store) (*auth.Policy, error) {
 	cfg := a.Config
-	p := &auth.Policy{Off: cfg.AuthOff, Keys: auth.NewKeys(st.Client()), Log: a.Log,
-		Internal: auth.NewTokenVerifier(cfg.OIDCIssuer, cfg.InternalAudiences, cfg.InternalPrincipals)}
-	if len(cfg.APIPrincipals) > 0 {
-		p.API = auth.NewTokenVerifier(cfg.OIDCIssuer, []string{cfg.APIAudience}, cfg.APIPrincipals)
+	principals, err := auth.ParsePrincipals(cfg.APIPrincipals)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
 	}
-	return p
+	p := &auth.Policy{Off: cfg.AuthOff, Keys: auth.NewKeys(st.Client()), Log: a.Log, Principals: principals,
+		Internal: auth.NewTokenVerifier(cfg.OIDCIssuer, cfg.InternalAudiences, cfg.InternalPrincipals)}
+	if len(principals) > 0 {
+		emails := slices.Collect(maps.Keys(principals))
+		p.API = auth.NewTokenVerifier(cfg.OIDCIssuer, []string{cfg.APIAudience}, emails)
+	}
+	return p, nil
 }
 
 func queueConfig(cfg config.Config) queue.Config {

@@ -30,7 +30,15 @@ type APIKey struct {
 	Hint      string    `firestore:"hint" json:"hint"` // the key's first characters
 	CreatedAt time.Time `firestore:"created_at" json:"created_at"`
 	RevokedAt time.Time `firestore:"revoked_at" json:"revoked_at,omitzero"`
+	// Tenant, Role and Companies say what the key may reach; a key from
+	// before tenants existed has none and is an admin of the default tenant.
+	Tenant    hoadon.Tenant `firestore:"tenant" json:"tenant"`
+	Role      hoadon.Role   `firestore:"role" json:"role"`
+	Companies []string      `firestore:"companies" json:"companies,omitempty"`
 }
+
+// Access is what the key may reach.
+func (a APIKey) Access() hoadon.Access { return accessOf(a.Tenant, a.Role, a.Companies) }
 
 // Keys stores API keys in Firestore (apikeys/{sha256 of the key}).
 type Keys struct {
@@ -41,6 +49,7 @@ type Keys struct {
 }
 
 type cached struct {
+	p     Principal
 	ok    bool
 	until time.Time
 }
@@ -64,16 +73,20 @@ func KeyHash(key string) string { return hash(key) }
 
 // Create makes a new key named name and returns it; this is the only time
 // the key is visible.
-func (k *Keys) Create(ctx context.Context, name string) (string, APIKey, error) {
+func (k *Keys) Create(ctx context.Context, name string, acc hoadon.Access) (string, APIKey, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", APIKey{}, hoadon.Errorf(hoadon.CodeInvalid, "an API key needs a name of 1 to 100 characters")
+	}
+	acc, err := ParseAccess(string(acc.Tenant), string(acc.Role), acc.Companies)
+	if err != nil {
+		return "", APIKey{}, err
 	}
 	b := make([]byte, 20)
 	rand.Read(b)
 	key := keyPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 	h := hash(key)
-	rec := APIKey{ID: h[:12], Name: name, Hint: key[:7], CreatedAt: k.now().UTC()}
+	rec := APIKey{ID: h[:12], Name: name, Hint: key[:7], CreatedAt: k.now().UTC(), Tenant: acc.Tenant, Role: acc.Role, Companies: acc.Companies}
 	if _, err := k.fs.Collection("apikeys").Doc(h).Create(ctx, rec); err != nil {
 		return "", APIKey{}, hoadon.Wrap(hoadon.CodeTransient, err, "storing the API key")
 	}
@@ -109,8 +122,9 @@ func (k *Keys) find(ctx context.Context, idOrKey string) (*firestore.DocumentRef
 	return snap.Ref, nil
 }
 
-// List returns every key's description, newest first.
-func (k *Keys) List(ctx context.Context) ([]APIKey, error) {
+// List returns the description of every key of a tenant (every key when
+// tenant is empty), newest first.
+func (k *Keys) List(ctx context.Context, tenant hoadon.Tenant) ([]APIKey, error) {
 	docs, err := store.QueryAPIKeysNewest.On(k.fs).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, gcp.Classify("auth: listing API keys", err)
@@ -121,46 +135,56 @@ func (k *Keys) List(ctx context.Context) ([]APIKey, error) {
 		if err := d.DataTo(&a); err != nil {
 			return nil, gcp.Classify("auth: reading an API key", err)
 		}
-		out = append(out, a)
+		if a.Tenant == "" {
+			acc := a.Access()
+			a.Tenant, a.Role = acc.Tenant, acc.Role
+		}
+		if tenant == "" || a.Tenant == tenant {
+			out = append(out, a)
+		}
 	}
 	return out, nil
 }
 
-// Valid reports whether key is a known, unrevoked API key.
-func (k *Keys) Valid(ctx context.Context, key string) (bool, error) {
+// Lookup returns the principal of a known, unrevoked API key; false for
+// anything else.
+func (k *Keys) Lookup(ctx context.Context, key string) (Principal, bool, error) {
 	if !strings.HasPrefix(key, keyPrefix) || len(key) > 100 {
-		return false, nil
+		return Principal{}, false, nil
 	}
-	return k.ValidHash(ctx, hash(key))
+	return k.LookupHash(ctx, hash(key))
 }
 
-// ValidHash is Valid for a key known by its KeyHash.
-func (k *Keys) ValidHash(ctx context.Context, h string) (bool, error) {
+// LookupHash is Lookup for a key known by its KeyHash (the console's
+// session holds the hash, never the key).
+func (k *Keys) LookupHash(ctx context.Context, h string) (Principal, bool, error) {
 	if len(h) != sha256.Size*2 {
-		return false, nil
+		return Principal{}, false, nil
 	}
 	now := k.now()
 	k.mu.Lock()
 	c, hit := k.cache[h]
 	k.mu.Unlock()
 	if hit && now.Before(c.until) {
-		return c.ok, nil
+		return c.p, c.ok, nil
 	}
 	snap, err := k.fs.Collection("apikeys").Doc(h).Get(ctx)
+	var p Principal
 	ok := false
 	switch {
 	case status.Code(err) == codes.NotFound:
 	case err != nil:
-		return false, gcp.Classify("auth: checking the API key", err)
+		return Principal{}, false, gcp.Classify("auth: checking the API key", err)
 	default:
 		var a APIKey
 		if err := snap.DataTo(&a); err != nil {
-			return false, gcp.Classify("auth: reading the API key", err)
+			return Principal{}, false, gcp.Classify("auth: reading the API key", err)
 		}
 		ok = a.RevokedAt.IsZero()
+		p = Principal{Access: a.Access(), Name: a.Name, KeyID: a.ID}
 	}
 	k.mu.Lock()
-	k.cache[h] = cached{ok: ok, until: now.Add(cacheFor)}
+	k.cache[h] = cached{p: p, ok: ok, until: now.Add(cacheFor)}
 	k.mu.Unlock()
-	return ok, nil
+	return p, ok, nil
 }

@@ -113,22 +113,22 @@ func TestAPIKeys(t *testing.T) {
 	ctx := context.Background()
 	fs := firestoretest.Client(t)
 	keys := auth.NewKeys(fs)
-	key, rec, err := keys.Create(ctx, "accounting team")
+	key, rec, err := keys.Create(ctx, "accounting team", hoadon.AdminOf(hoadon.DefaultTenant))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(key, "hd_") || len(rec.ID) != 12 || strings.Contains(rec.Hint, key[8:]) {
 		t.Errorf("key %q record %+v", key, rec)
 	}
-	if ok, err := keys.Valid(ctx, key); err != nil || !ok {
+	if _, ok, err := keys.Lookup(ctx, key); err != nil || !ok {
 		t.Fatalf("new key invalid: %v %v", ok, err)
 	}
 	for _, bad := range []string{"", "hd_wrong", "not-a-key", key + "x"} {
-		if ok, _ := keys.Valid(ctx, bad); ok {
+		if _, ok, _ := keys.Lookup(ctx, bad); ok {
 			t.Errorf("Valid(%q) = true", bad)
 		}
 	}
-	list, err := keys.List(ctx)
+	list, err := keys.List(ctx, "")
 	if err != nil || len(list) != 1 || list[0].Name != "accounting team" {
 		t.Fatalf("List = %+v, %v", list, err)
 	}
@@ -136,17 +136,17 @@ func TestAPIKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another instance (no cache) refuses the revoked key at once.
-	if ok, err := auth.NewKeys(fs).Valid(ctx, key); err != nil || ok {
+	if _, ok, err := auth.NewKeys(fs).Lookup(ctx, key); err != nil || ok {
 		t.Fatalf("revoked key: valid %v, %v", ok, err)
 	}
-	list, _ = keys.List(ctx)
+	list, _ = keys.List(ctx, "")
 	if list[0].RevokedAt.IsZero() {
 		t.Error("revocation not recorded")
 	}
 	if err := keys.Revoke(ctx, "nonexistent1"); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
 		t.Errorf("revoke unknown id: %v", err)
 	}
-	if _, _, err := keys.Create(ctx, " "); hoadon.ErrorCode(err) != hoadon.CodeInvalid {
+	if _, _, err := keys.Create(ctx, " ", hoadon.AdminOf(hoadon.DefaultTenant)); hoadon.ErrorCode(err) != hoadon.CodeInvalid {
 		t.Errorf("create without a name: %v", err)
 	}
 }
@@ -155,7 +155,7 @@ func TestPolicy(t *testing.T) {
 	ctx := context.Background()
 	is := newIssuer(t)
 	keys := auth.NewKeys(firestoretest.Client(t))
-	key, _, _ := keys.Create(ctx, "ci")
+	key, _, _ := keys.Create(ctx, "ci", hoadon.AdminOf(hoadon.DefaultTenant))
 	p := &auth.Policy{Keys: keys,
 		Internal: auth.NewTokenVerifier(is.srv.URL, []string{"https://fn.example"}, []string{"wf@p.iam.gserviceaccount.com"}),
 		API:      auth.NewTokenVerifier(is.srv.URL, []string{"https://api.example"}, []string{"ops@example.com"})}

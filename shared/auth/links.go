@@ -31,7 +31,7 @@ func (k *Keys) CreateSignInLink(ctx context.Context, key string, ttl time.Durati
 	if ttl <= 0 || ttl > MaxLinkTTL {
 		return "", hoadon.Errorf(hoadon.CodeInvalid, "a sign-in link lives between 1s and %s", MaxLinkTTL)
 	}
-	ok, err := k.Valid(ctx, key)
+	_, ok, err := k.Lookup(ctx, key)
 	if err != nil {
 		return "", err
 	}

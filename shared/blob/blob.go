@@ -13,8 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path"
-	"strconv"
+	"strings"
 
 	"cloud.google.com/go/storage"
 	"google.golang.org/api/googleapi"
@@ -127,12 +126,55 @@ func SHA256(data []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// InvoiceObjects names the files of an invoice:
-// invoices/{mst}/{direction}/{yyyy}/{mm}/{nbmst}_{khmshdon}_{khhdon}_{shdon}.{zip,xml,json}.
-func InvoiceObjects(company string, d hoadon.Direction, date hoadon.Date, k hoadon.InvoiceKey) hoadon.Objects {
-	dir := path.Join("invoices", company, string(d), strconv.Itoa(date.Year()), fmt.Sprintf("%02d", int(date.Month())))
-	stem := path.Join(dir, k.String())
-	return hoadon.Objects{ZIP: stem + ".zip", XML: stem + ".xml", JSON: stem + ".json"}
+// Object layout. Everything a tenant owns lives under tenants/{tenant}/:
+//
+//	tenants/{tenant}/invoices/{mst}/{direction}/{yyyy}/{mm}/{nbmst}_{khmshdon}_{khhdon}_{shdon}.{zip,xml,json}
+//	tenants/{tenant}/imports/{id}/{manifest.ndjson,summary.json}
+//
+// InvoiceObjects and ImportObject are the only places that build these
+// names; each part is validated, so nothing the portal sends can name an
+// object outside the tenant's company prefix.
+
+// CompanyPrefix is where a tenant's files of a company live, ending in "/".
+func CompanyPrefix(t hoadon.Tenant, company string) (string, error) {
+	if !t.Valid() {
+		return "", hoadon.Errorf(hoadon.CodeInvalid, "blob: tenant %q is not valid", t)
+	}
+	if err := hoadon.ValidateMST(company); err != nil {
+		return "", err
+	}
+	return "tenants/" + string(t) + "/invoices/" + company + "/", nil
+}
+
+// InvoiceObjects names the files of an invoice. The key comes from the
+// portal and must pass InvoiceKey.CheckPortal; direction and date are ours.
+func InvoiceObjects(t hoadon.Tenant, company string, d hoadon.Direction, date hoadon.Date, k hoadon.InvoiceKey) (hoadon.Objects, error) {
+	prefix, err := CompanyPrefix(t, company)
+	if err != nil {
+		return hoadon.Objects{}, err
+	}
+	if d != hoadon.Sold && d != hoadon.Purchase {
+		return hoadon.Objects{}, hoadon.Errorf(hoadon.CodeInvalid, "blob: direction %q is not sold or purchase", d)
+	}
+	if date.IsZero() || date.Year() < 2000 || date.Year() > 2999 {
+		return hoadon.Objects{}, hoadon.Errorf(hoadon.CodeInvalid, "blob: invoice date %v out of range", date)
+	}
+	if err := k.CheckPortal(); err != nil {
+		return hoadon.Objects{}, err
+	}
+	stem := fmt.Sprintf("%s%s/%04d/%02d/%s", prefix, d, date.Year(), int(date.Month()), k)
+	return hoadon.Objects{ZIP: stem + ".zip", XML: stem + ".xml", JSON: stem + ".json"}, nil
+}
+
+// ImportPrefix is where the reports of a tenant's import live, ending in "/".
+func ImportPrefix(t hoadon.Tenant, importID string) (string, error) {
+	if !t.Valid() {
+		return "", hoadon.Errorf(hoadon.CodeInvalid, "blob: tenant %q is not valid", t)
+	}
+	if err := hoadon.ValidateID("blob: import id", importID); err != nil {
+		return "", err
+	}
+	return "tenants/" + string(t) + "/imports/" + importID + "/", nil
 }
 
 func preconditionFailed(err error) bool {
@@ -143,3 +185,60 @@ func preconditionFailed(err error) bool {
 // Exists reports whether err says the object was already there (a
 // write-if-absent that lost to an earlier write).
 func Exists(err error) bool { return preconditionFailed(err) }
+
+// legacyPrefixes are the object prefixes from before tenants.
+var legacyPrefixes = []string{"invoices/", "imports/"}
+
+// MigratedName is where an object named before tenants lives now: under
+// the default tenant. Other names are returned as they are.
+func MigratedName(name string) string {
+	for _, p := range legacyPrefixes {
+		if strings.HasPrefix(name, p) {
+			return "tenants/" + string(hoadon.DefaultTenant) + "/" + name
+		}
+	}
+	return name
+}
+
+// MigrateLegacy moves every object from before tenants (invoices/...,
+// imports/...) to MigratedName: copied (keeping its metadata), then
+// deleted. An object already at the new name is kept when its SHA-256
+// matches and reported as a conflict otherwise. With dryRun it only
+// counts.
+func (s *Store) MigrateLegacy(ctx context.Context, dryRun bool) (int, error) {
+	n := 0
+	for _, p := range legacyPrefixes {
+		names, err := s.List(ctx, p)
+		if err != nil {
+			return n, err
+		}
+		n += len(names)
+		if dryRun {
+			continue
+		}
+		for _, name := range names {
+			if err := s.move(ctx, name, MigratedName(name)); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+func (s *Store) move(ctx context.Context, from, to string) error {
+	src := s.bucket.Object(from)
+	_, err := s.bucket.Object(to).If(storage.Conditions{DoesNotExist: true}).CopierFrom(src).Run(ctx)
+	if preconditionFailed(err) {
+		a, aerr := src.Attrs(ctx)
+		b, berr := s.bucket.Object(to).Attrs(ctx)
+		if aerr != nil || berr != nil {
+			return gcp.Classify("blob: move "+from, errors.Join(aerr, berr))
+		}
+		if a.Metadata[metaSHA256] != b.Metadata[metaSHA256] {
+			return hoadon.Errorf(hoadon.CodeConflict, "blob: %s and %s differ; resolve by hand", from, to)
+		}
+	} else if err != nil {
+		return gcp.Classify("blob: move "+from, err)
+	}
+	return gcp.Classify("blob: move "+from, src.Delete(ctx))
+}

@@ -73,21 +73,21 @@ func (c *Console) startSession(w http.ResponseWriter, r *http.Request, keyHash s
 
 // readSession returns the browser's session if it is sealed by us, unexpired
 // and its key is still valid.
-func (c *Console) readSession(r *http.Request) (session, bool, error) {
+func (c *Console) readSession(r *http.Request) (session, auth.Principal, bool, error) {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
-		return session{}, false, nil
+		return session{}, auth.Principal{}, false, nil
 	}
 	raw, err := c.o.Box.Open(ck.Value, sealWhere)
 	if err != nil {
-		return session{}, false, nil
+		return session{}, auth.Principal{}, false, nil
 	}
 	var s session
 	if json.Unmarshal(raw, &s) != nil || s.CSRF == "" || c.o.Now().Unix() >= s.Expires {
-		return session{}, false, nil
+		return session{}, auth.Principal{}, false, nil
 	}
-	ok, err := c.o.Keys.ValidHash(r.Context(), s.KeyHash)
-	return s, ok, err
+	p, ok, err := c.o.Keys.LookupHash(r.Context(), s.KeyHash)
+	return s, p, ok, err
 }
 
 // signed wraps a page that needs a session: without one the browser goes
@@ -96,7 +96,7 @@ func (c *Console) readSession(r *http.Request) (session, bool, error) {
 func (c *Console) signed(h func(http.ResponseWriter, *http.Request, *request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		lang := language(w, r)
-		s, ok, err := c.readSession(r)
+		s, who, ok, err := c.readSession(r)
 		if err != nil {
 			c.fail(w, &request{lang: lang}, err)
 			return
@@ -109,7 +109,9 @@ func (c *Console) signed(h func(http.ResponseWriter, *http.Request, *request)) h
 			c.fail(w, &request{lang: lang}, hoadon.Errorf(hoadon.CodeUnauthorized, "sign in again"))
 			return
 		}
-		q := &request{sess: s, lang: lang, canChange: true}
+		// the pages act as the key's principal: its tenant, role and companies
+		r = r.WithContext(auth.WithPrincipal(r.Context(), who))
+		q := &request{sess: s, lang: lang, canChange: who.Role.Grants(hoadon.PermOperate)}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !sameOrigin(r) || !tokenMatches(r.PostFormValue("csrf"), s.CSRF) {
 				c.refuse(w, q, "err_stale")
@@ -195,7 +197,7 @@ func (c *Console) credential(r *http.Request) (string, error) {
 		return c.o.Keys.RedeemSignInLink(r.Context(), link)
 	}
 	key := strings.TrimSpace(r.PostFormValue("key"))
-	ok, err := c.o.Keys.Valid(r.Context(), key)
+	_, ok, err := c.o.Keys.Lookup(r.Context(), key)
 	if err != nil {
 		return "", err
 	}

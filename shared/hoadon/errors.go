@@ -20,7 +20,8 @@ const (
 	CodeInvalid        Code = "invalid"         // bad input: fix the request; never retried
 	CodeNotFound       Code = "not_found"       // no such thing; never retried
 	CodeConflict       Code = "conflict"        // state forbids it (already exists, already final)
-	CodeUnauthorized   Code = "unauthorized"    // caller not authenticated or not allowed
+	CodeUnauthorized   Code = "unauthorized"    // caller not authenticated
+	CodeForbidden      Code = "forbidden"       // caller authenticated but its role or company allow-list refuses this
 	CodeWrongCaptcha   Code = "wrong_captcha"   // portal refused the captcha: retry with a new one
 	CodeBadCredentials Code = "bad_credentials" // portal refused the password: never retried (lock-out)
 	CodeLocked         Code = "account_locked"  // portal account locked: never retried
@@ -177,7 +178,7 @@ func HTTPStatus(code Code) int {
 		return http.StatusConflict
 	case CodeUnauthorized:
 		return http.StatusUnauthorized
-	case CodeBadCredentials, CodeLocked:
+	case CodeBadCredentials, CodeLocked, CodeForbidden:
 		return http.StatusForbidden
 	case CodeNoDossier:
 		return http.StatusGone

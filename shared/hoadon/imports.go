@@ -53,6 +53,18 @@ func (p ImportParams) Fingerprint() string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// Fingerprint is the import's "same parameters" identity within its
+// tenant: the default tenant keeps the fingerprint of imports from before
+// tenants existed.
+func (i Import) Fingerprint() string {
+	fp := i.Params.Fingerprint()
+	if t := i.Tenant.OrDefault(); t != DefaultTenant {
+		sum := sha256.Sum256([]byte(string(t) + "|" + fp))
+		fp = hex.EncodeToString(sum[:16])
+	}
+	return fp
+}
+
 func boolString(b bool) string {
 	if b {
 		return "force"
@@ -89,7 +101,10 @@ type FlowWindow struct {
 
 // Import is the stored record of one import.
 type Import struct {
-	ID         string       `json:"id" firestore:"id"`
+	ID string `json:"id" firestore:"id"`
+	// Tenant owns the import; empty on imports from before tenants existed
+	// (the store reads those as DefaultTenant).
+	Tenant     Tenant       `json:"tenant" firestore:"tenant"`
 	Params     ImportParams `json:"params" firestore:"params"`
 	State      ImportState  `json:"state" firestore:"state"`
 	Reason     string       `json:"reason,omitempty" firestore:"reason"`

@@ -37,6 +37,7 @@ type Objects struct {
 type Invoice struct {
 	ID       string        `json:"id" firestore:"id"` // Key.ID(company, direction)
 	ImportID string        `json:"import_id" firestore:"import_id"`
+	Tenant   Tenant        `json:"tenant,omitempty" firestore:"tenant"`
 	Company  string        `json:"company" firestore:"company"`
 	Key      InvoiceKey    `json:"key" firestore:"key"`
 	Flow     Flow          `json:"flow" firestore:"flow"`

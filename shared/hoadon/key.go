@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -29,6 +30,30 @@ func (k InvoiceKey) Validate() error {
 		return Errorf(CodeInvalid, "invoice key: bad symbol %q", k.KHHDon)
 	case k.SHDon < 0:
 		return Errorf(CodeInvalid, "invoice key: negative number %d", k.SHDon)
+	}
+	return nil
+}
+
+// symbolPattern is an invoice symbol (khhdon): C (with the tax authority's
+// code) or K (without), the two-digit year, the invoice type (T, D, L, M, N,
+// B, G, H) and two characters the seller chooses.
+var symbolPattern = regexp.MustCompile(`^[CK][0-9]{2}[TDLMNBGH][0-9A-Z]{2}$`)
+
+// CheckPortal validates a key that came from the portal before it names
+// anything: the seller's tax code with its check digit, the template 1–9,
+// the symbol against the series pattern and a non-negative number. A
+// failure is CodeBadData naming the part.
+func (k InvoiceKey) CheckPortal() error {
+	if err := ValidateMST(k.NBMST); err != nil {
+		return Errorf(CodeBadData, "invoice key: seller tax code: %s", ErrorMessage(err))
+	}
+	switch {
+	case k.KHMSHDon < 1 || k.KHMSHDon > 9:
+		return Errorf(CodeBadData, "invoice key: template number %d is not 1..9", k.KHMSHDon)
+	case !symbolPattern.MatchString(k.KHHDon):
+		return Errorf(CodeBadData, "invoice key: symbol %q is not a series symbol like C26TAA", truncate(k.KHHDon, 20))
+	case k.SHDon < 0:
+		return Errorf(CodeBadData, "invoice key: negative number %d", k.SHDon)
 	}
 	return nil
 }

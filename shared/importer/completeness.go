@@ -55,19 +55,19 @@ func (s *Service) Recheck(ctx context.Context, tenant hoadon.Tenant, company str
 	from, to := RecheckWindow(s.Now(), months)
 	p := hoadon.ImportParams{TaskType: hoadon.TaskTypeInvoiceImport, CompanyID: company, Username: username,
 		From: from.String(), To: to.String(), Flows: flows}
-	return s.Start(ctx, StartRequest{Params: p, Password: password})
+	return s.Start(ctx, StartRequest{Tenant: tenant, Params: p, Password: password})
 }
 
 // storedLogin opens the company's stored portal login.
 func (s *Service) storedLogin(ctx context.Context, tenant hoadon.Tenant, company string) (password, username string, err error) {
-	username, sealed, err := s.Store.Credentials(ctx, company)
+	username, sealed, err := s.Store.Credentials(ctx, tenant, company)
 	if hoadon.ErrorCode(err) == hoadon.CodeNotFound || err == nil && sealed == "" {
 		return "", "", hoadon.Errorf(hoadon.CodeNotFound, "no stored portal login for %s: start one import with its password first", company)
 	}
 	if err != nil {
 		return "", "", err
 	}
-	pw, err := s.Box.Open(sealed, "credentials/"+company)
+	pw, err := s.Box.Open(sealed, store.CredentialsLabel(tenant, company))
 	if err != nil {
 		return "", "", err
 	}

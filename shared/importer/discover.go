@@ -58,7 +58,7 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 		return DiscoverResult{}, hoadon.Errorf(hoadon.CodeInvalid, "discover: unknown flow %q", w.Flow)
 	}
 	company := imp.Params.CompanyID
-	sess, gen, err := s.session(ctx, company, 0)
+	sess, gen, err := s.session(ctx, imp, 0)
 	if err != nil {
 		return DiscoverResult{}, err
 	}
@@ -144,7 +144,7 @@ func (s *Service) recordListing(ctx context.Context, imp hoadon.Import, f hoadon
 	if from.Day() != 1 || to.AddDays(1).Day() != 1 || from.Month() != to.Month() || from.Year() != to.Year() {
 		return nil
 	}
-	return s.Store.RecordListing(ctx, importTenant(imp), imp.Params.CompanyID, from.Format("2006-01"), f, listed, total, imp.ID)
+	return s.Store.RecordListing(ctx, imp.Tenant.OrDefault(), imp.Params.CompanyID, from.Format("2006-01"), f, listed, total, imp.ID)
 }
 
 // flush records a batch and enqueues the downloads still to do.

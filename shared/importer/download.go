@@ -48,11 +48,11 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) error {
 	if err != nil || !proceed {
 		return err
 	}
-	raw, files, err := s.export(ctx, imp.Params.CompanyID, inv)
+	raw, files, err := s.export(ctx, imp, inv)
 	if err != nil {
 		return s.downloadFailed(ctx, imp, inv, err, req.LastAttempt)
 	}
-	out, err := s.storeFiles(ctx, imp.Params.CompanyID, inv, raw, files)
+	out, err := s.storeFiles(ctx, imp, inv, raw, files)
 	if err != nil {
 		return s.downloadFailed(ctx, imp, inv, err, req.LastAttempt)
 	}
@@ -67,8 +67,9 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) error {
 
 // export calls export-xml with the company session, logging in again once
 // when the portal rejects the token.
-func (s *Service) export(ctx context.Context, company string, inv hoadon.Invoice) ([]byte, map[string][]byte, error) {
-	sess, gen, err := s.session(ctx, company, 0)
+func (s *Service) export(ctx context.Context, imp hoadon.Import, inv hoadon.Invoice) ([]byte, map[string][]byte, error) {
+	company := imp.Params.CompanyID
+	sess, gen, err := s.session(ctx, imp, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -79,7 +80,7 @@ func (s *Service) export(ctx context.Context, company string, inv hoadon.Invoice
 	if err := s.Store.InvalidateSession(ctx, company, gen); err != nil {
 		return nil, nil, err
 	}
-	if sess, _, err = s.session(ctx, company, gen); err != nil {
+	if sess, _, err = s.session(ctx, imp, gen); err != nil {
 		return nil, nil, err
 	}
 	return s.Portal.ExportZIP(ctx, sess, inv.Flow, inv.Key)
@@ -87,7 +88,7 @@ func (s *Service) export(ctx context.Context, company string, inv hoadon.Invoice
 
 // storeFiles parses the invoice and writes the portal's ZIP as received, the
 // XML and the parsed JSON, each write-if-absent. Unreadable content is CodeBadData: permanent.
-func (s *Service) storeFiles(ctx context.Context, company string, inv hoadon.Invoice, zipData []byte, files map[string][]byte) (store.Outcome, error) {
+func (s *Service) storeFiles(ctx context.Context, imp hoadon.Import, inv hoadon.Invoice, zipData []byte, files map[string][]byte) (store.Outcome, error) {
 	name, xml, ok := gdt.InvoiceXML(files)
 	if !ok {
 		return store.Outcome{}, hoadon.Errorf(hoadon.CodeBadData, "export-xml ZIP holds no XML file")
@@ -105,7 +106,10 @@ func (s *Service) storeFiles(ctx context.Context, company string, inv hoadon.Inv
 	if err != nil {
 		return store.Outcome{}, err
 	}
-	objs := blob.InvoiceObjects(company, inv.Flow.Direction(), date, inv.Key)
+	objs, err := blob.InvoiceObjects(imp.Tenant, imp.Params.CompanyID, inv.Flow.Direction(), date, inv.Key)
+	if err != nil {
+		return store.Outcome{}, err
+	}
 	if err := s.putDerived(ctx, objs.ZIP, zipData, "application/zip"); err != nil {
 		return store.Outcome{}, err
 	}

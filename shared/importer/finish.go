@@ -47,7 +47,11 @@ func (s *Service) Finalize(ctx context.Context, importID string) (Progress, erro
 	if err != nil {
 		return Progress{}, err
 	}
-	manifest, summary := "imports/"+importID+"/manifest.ndjson", "imports/"+importID+"/summary.json"
+	reports, err := blob.ImportPrefix(imp.Tenant, importID)
+	if err != nil {
+		return Progress{}, err
+	}
+	manifest, summary := reports+"manifest.ndjson", reports+"summary.json"
 	if err := s.writeManifest(ctx, importID, manifest); err != nil {
 		return Progress{}, err
 	}

@@ -25,7 +25,7 @@ func (s *Service) Login(ctx context.Context, importID string) (LoginResult, erro
 	if imp.State.Final() {
 		return LoginResult{State: imp.State}, nil
 	}
-	if _, _, err := s.session(ctx, imp.Params.CompanyID, 0); err != nil {
+	if _, _, err := s.session(ctx, imp, 0); err != nil {
 		return LoginResult{}, err
 	}
 	windows, err := imp.Params.Windows()

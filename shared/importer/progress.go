@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/events"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/queue"
@@ -29,7 +30,11 @@ func (s *Service) Progress(ctx context.Context, importID string) (Progress, erro
 	if err != nil {
 		return Progress{}, err
 	}
-	return Progress{Import: imp, Counts: c, Pending: c.Pending(), Files: s.Blobs.URI("invoices/" + imp.Params.CompanyID + "/")}, nil
+	files, err := blob.CompanyPrefix(imp.Tenant, imp.Params.CompanyID)
+	if err != nil {
+		return Progress{}, err
+	}
+	return Progress{Import: imp, Counts: c, Pending: c.Pending(), Files: s.Blobs.URI(files)}, nil
 }
 
 // StatusRequest is the workflow's poll.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // Login lease and wait bounds.
@@ -20,7 +21,8 @@ const (
 // its generation is stale (the portal rejected it). Logins are
 // single-flight across instances: one captcha solve, one token, shared.
 // It returns the session's generation for InvalidateSession.
-func (s *Service) session(ctx context.Context, company string, stale int64) (*gdt.Session, int64, error) {
+func (s *Service) session(ctx context.Context, imp hoadon.Import, stale int64) (*gdt.Session, int64, error) {
+	company := imp.Params.CompanyID
 	deadline := s.Now().Add(loginWait)
 	wait := 200 * time.Millisecond
 	for {
@@ -29,10 +31,10 @@ func (s *Service) session(ctx context.Context, company string, stale int64) (*gd
 			return nil, 0, err
 		}
 		if acquired {
-			return s.login(ctx, company)
+			return s.login(ctx, imp)
 		}
 		if ss.Valid(s.Now(), tokenReserve) && ss.Generation > stale {
-			return s.openSession(ctx, company, ss.SealedToken, ss.Generation)
+			return s.openSession(ctx, imp, ss.SealedToken, ss.Generation)
 		}
 		if ss.FailCode != "" {
 			return nil, 0, hoadon.Errorf(hoadon.Code(ss.FailCode), "portal login for %s failed: %s", company, ss.FailMessage)
@@ -49,8 +51,9 @@ func (s *Service) session(ctx context.Context, company string, stale int64) (*gd
 	}
 }
 
-func (s *Service) openSession(ctx context.Context, company, sealed string, gen int64) (*gdt.Session, int64, error) {
-	username, _, err := s.Store.Credentials(ctx, company)
+func (s *Service) openSession(ctx context.Context, imp hoadon.Import, sealed string, gen int64) (*gdt.Session, int64, error) {
+	company := imp.Params.CompanyID
+	username, _, err := s.Store.Credentials(ctx, imp.Tenant, company)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -63,18 +66,19 @@ func (s *Service) openSession(ctx context.Context, company, sealed string, gen i
 }
 
 // login runs the portal login while holding the company's lease.
-func (s *Service) login(ctx context.Context, company string) (*gdt.Session, int64, error) {
+func (s *Service) login(ctx context.Context, imp hoadon.Import) (*gdt.Session, int64, error) {
+	company := imp.Params.CompanyID
 	release := func(code hoadon.Code, msg string) {
 		if err := s.Store.ReleaseLogin(context.WithoutCancel(ctx), company, s.Instance, code, msg); err != nil {
 			s.Log.WarnContext(ctx, "releasing the login lease", "company", company, "err", err)
 		}
 	}
-	username, sealed, err := s.Store.Credentials(ctx, company)
+	username, sealed, err := s.Store.Credentials(ctx, imp.Tenant, company)
 	if err != nil {
 		release(hoadon.ErrorCode(err), hoadon.ErrorMessage(err))
 		return nil, 0, err
 	}
-	pw, err := s.Box.Open(sealed, "credentials/"+company)
+	pw, err := s.Box.Open(sealed, store.CredentialsLabel(imp.Tenant, company))
 	if err != nil {
 		release("", "")
 		return nil, 0, err
@@ -83,7 +87,7 @@ func (s *Service) login(ctx context.Context, company string) (*gdt.Session, int6
 	if err != nil {
 		code := hoadon.ErrorCode(err)
 		if code == hoadon.CodeBadCredentials || code == hoadon.CodeLocked {
-			if merr := s.Store.MarkCredentialsInvalid(ctx, company, string(code)); merr != nil {
+			if merr := s.Store.MarkCredentialsInvalid(ctx, imp.Tenant, company, string(code)); merr != nil {
 				s.Log.WarnContext(ctx, "recording refused credentials", "company", company, "err", merr)
 			}
 			release(code, hoadon.ErrorMessage(err))

@@ -13,6 +13,7 @@ import (
 
 // StartRequest is a validated request to import.
 type StartRequest struct {
+	Tenant         hoadon.Tenant // empty: the default tenant
 	Params         hoadon.ImportParams
 	Password       string
 	IdempotencyKey string
@@ -27,13 +28,17 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 		return hoadon.Import{}, false, err
 	}
 	p := req.Params
-	imp := hoadon.Import{ID: uuid.NewString(), Params: p, State: hoadon.ImportPending, CreatedAt: s.Now().UTC()}
+	tenant := req.Tenant.OrDefault()
+	if !tenant.Valid() {
+		return hoadon.Import{}, false, hoadon.Errorf(hoadon.CodeInvalid, "tenant %q is not valid", tenant)
+	}
+	imp := hoadon.Import{ID: uuid.NewString(), Tenant: tenant, Params: p, State: hoadon.ImportPending, CreatedAt: s.Now().UTC()}
 	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
 		return []events.Data{events.ImportStarted{ImportID: imp.ID, CompanyMST: p.CompanyID, From: p.From, To: p.To, Flows: p.Flows}}, nil
 	})
 	imp, created, err := s.Store.CreateImport(ctx, store.CreateRequest{
 		Import:         imp,
-		SealedPassword: s.Box.Seal([]byte(req.Password), "credentials/"+p.CompanyID),
+		SealedPassword: s.Box.Seal([]byte(req.Password), store.CredentialsLabel(tenant, p.CompanyID)),
 		IdempotencyKey: req.IdempotencyKey,
 		Events:         c.fn,
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/secret"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // Starter starts an import; *importer.Service is one.
@@ -61,7 +62,7 @@ const tickParallel = 8
 // schedules fails the tick.
 func (r *Runner) Tick(ctx context.Context) (TickReport, error) {
 	now := r.Now()
-	all, err := r.Store.List(ctx)
+	all, err := r.Store.ListAll(ctx)
 	if err != nil {
 		return TickReport{}, err
 	}
@@ -91,15 +92,16 @@ func (r *Runner) tickOne(ctx context.Context, sc Schedule, now time.Time) (outs 
 	if len(slots) == 0 && missed == 0 {
 		return nil, 0, 0
 	}
+	st := r.Store.In(sc.Tenant)
 	if missed > 0 { // after downtime: count what falls out of the window, before the runs move LastScheduled
-		if err := r.Store.noteMissed(ctx, sc.ID, now); err != nil {
+		if err := st.noteMissed(ctx, sc.ID, now); err != nil {
 			r.Log.WarnContext(ctx, "schedule: counting skipped runs", "schedule", sc.ID, "err", err)
 		}
 	}
 	settled := map[string]bool{}
 	if len(slots) > 0 {
 		var err error
-		if settled, err = r.Store.settledDays(ctx, sc.ID, slots[0].Day.String()); err != nil {
+		if settled, err = st.settledDays(ctx, sc.ID, slots[0].Day.String()); err != nil {
 			r.Log.WarnContext(ctx, "schedule: reading runs", "schedule", sc.ID, "err", err) // claim decides
 		}
 	}
@@ -109,7 +111,7 @@ func (r *Runner) tickOne(ctx context.Context, sc Schedule, now time.Time) (outs 
 			continue
 		}
 		if !fresh { // paused or deleted since the list?
-			cur, err := r.Store.Get(ctx, sc.ID)
+			cur, err := st.Get(ctx, sc.ID)
 			if err != nil || cur.Paused {
 				return outs, len(slots), missed
 			}
@@ -124,7 +126,8 @@ func (r *Runner) tickOne(ctx context.Context, sc Schedule, now time.Time) (outs 
 
 // runSlot claims a slot and, if this tick won it, starts its import.
 func (r *Runner) runSlot(ctx context.Context, sc Schedule, slot Slot, now time.Time) (RunOutcome, bool) {
-	run, ok, err := r.Store.claim(ctx, sc.ID, slot, now)
+	st := r.Store.In(sc.Tenant)
+	run, ok, err := st.claim(ctx, sc.ID, slot, now)
 	if err != nil {
 		r.Log.WarnContext(ctx, "schedule: claiming a run", "schedule", sc.ID, "day", slot.Day.String(), "err", err)
 		return RunOutcome{}, false
@@ -155,11 +158,11 @@ func (r *Runner) runSlot(ctx context.Context, sc Schedule, slot Slot, now time.T
 	} else {
 		log.InfoContext(ctx, "schedule: run started", "from", run.From, "to", run.To, "created", created)
 	}
-	if serr := r.Store.settle(ctx, sc.ID, run); serr != nil {
+	if serr := st.settle(ctx, sc.ID, run); serr != nil {
 		log.ErrorContext(ctx, "schedule: recording the run", "err", serr) // the claim expires and the next tick repeats the start idempotently
 	}
 	if run.State != RunRetry {
-		if aerr := r.Store.advance(ctx, sc.ID, slot.At, run.State == RunStarted); aerr != nil {
+		if aerr := st.advance(ctx, sc.ID, slot.At, run.State == RunStarted); aerr != nil {
 			log.WarnContext(ctx, "schedule: recording the run on the schedule", "err", aerr)
 		}
 	}
@@ -187,8 +190,8 @@ func (r *Runner) recheck(ctx context.Context, sc Schedule, slot Slot, day string
 // lookback) as of now, paused or not. It writes no run record, so the
 // scheduled run of the same day still happens; an identical import still
 // running is returned instead of a second one (created false).
-func (r *Runner) Trigger(ctx context.Context, id string) (hoadon.Import, bool, error) {
-	sc, err := r.Store.Get(ctx, id)
+func (r *Runner) Trigger(ctx context.Context, acc hoadon.Access, id string) (hoadon.Import, bool, error) {
+	sc, err := r.Get(ctx, acc, hoadon.PermOperate, id)
 	if err != nil {
 		return hoadon.Import{}, false, err
 	}
@@ -197,7 +200,7 @@ func (r *Runner) Trigger(ctx context.Context, id string) (hoadon.Import, bool, e
 	if err != nil {
 		return imp, created, err
 	}
-	if cerr := r.Store.countAction(ctx, sc.ID); cerr != nil {
+	if cerr := r.Store.In(sc.Tenant).countAction(ctx, sc.ID); cerr != nil {
 		r.Log.WarnContext(ctx, "schedule: counting the action", "schedule", sc.ID, "err", cerr)
 	}
 	return imp, created, nil
@@ -205,28 +208,28 @@ func (r *Runner) Trigger(ctx context.Context, id string) (hoadon.Import, bool, e
 
 // start opens the schedule's password and starts the import of from..to.
 func (r *Runner) start(ctx context.Context, sc Schedule, from, to hoadon.Date, idemKey string) (hoadon.Import, bool, error) {
-	pw, err := r.Box.Open(sc.SealedPassword, where(sc.Params.CompanyID))
+	pw, err := r.Box.Open(sc.SealedPassword, store.CredentialsLabel(sc.Tenant, sc.Params.CompanyID))
 	if err != nil {
 		return hoadon.Import{}, false, err
 	}
-	if err := r.refused(ctx, sc.Params.CompanyID, pw); err != nil {
+	if err := r.refused(ctx, sc.Tenant, sc.Params.CompanyID, pw); err != nil {
 		return hoadon.Import{}, false, err
 	}
 	p := sc.Params
 	p.From, p.To = from.String(), to.String()
-	return r.Starter.Start(ctx, importer.StartRequest{Params: p, Password: string(pw), IdempotencyKey: idemKey})
+	return r.Starter.Start(ctx, importer.StartRequest{Tenant: sc.Tenant, Params: p, Password: string(pw), IdempotencyKey: idemKey})
 }
 
 // refused fails with CodeBadCredentials when the portal already refused
 // this very password for the company: trying it daily would lock the
 // account. A different password (the schedule was created again, or a
 // manual import stored another one) goes ahead.
-func (r *Runner) refused(ctx context.Context, company string, pw []byte) error {
-	sealed, reason, err := r.Store.refusedPassword(ctx, company)
+func (r *Runner) refused(ctx context.Context, tenant hoadon.Tenant, company string, pw []byte) error {
+	sealed, reason, err := r.Store.In(tenant).refusedPassword(ctx, company)
 	if err != nil || sealed == "" {
 		return err
 	}
-	stored, err := r.Box.Open(sealed, where(company))
+	stored, err := r.Box.Open(sealed, store.CredentialsLabel(tenant, company))
 	if err != nil || !bytes.Equal(stored, pw) {
 		return nil // unreadable or another password: the importer decides
 	}

@@ -195,7 +195,7 @@ func TestTickCatchUpLookbackAndPause(t *testing.T) {
 	if rep := f.tick(t); len(rep.Started) != 0 || rep.Due != 0 {
 		t.Fatalf("paused tick: %+v", rep)
 	}
-	imp, created, err := f.runner.Trigger(ctx, "lb") // trigger works when paused
+	imp, created, err := f.runner.Trigger(ctx, hoadon.AdminOf(hoadon.DefaultTenant), "lb") // trigger works when paused
 	if err != nil || !created || imp.Params.From != "2026-11-09" || imp.Params.To != "2026-11-11" {
 		t.Fatalf("trigger: %+v %v %v", imp.Params, created, err)
 	}
@@ -258,7 +258,7 @@ func TestRefusedPasswordIsNotRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.fs.MarkCredentialsInvalid(ctx, mst, "portal said wrong password"); err != nil {
+	if err := f.fs.MarkCredentialsInvalid(ctx, hoadon.DefaultTenant, mst, "portal said wrong password"); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Set("2026-11-02 06:00")
@@ -314,7 +314,7 @@ func TestStore(t *testing.T) {
 	if _, err := f.runner.Store.SetPaused(ctx, "zz", true, "", f.clock.Now()); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
 		t.Fatalf("pause unknown: %v", err)
 	}
-	if _, _, err := f.runner.Trigger(ctx, "zz"); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+	if _, _, err := f.runner.Trigger(ctx, hoadon.AdminOf(hoadon.DefaultTenant), "zz"); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
 		t.Fatalf("trigger unknown: %v", err)
 	}
 }
@@ -327,7 +327,7 @@ func TestCrashedClaimIsTakenOver(t *testing.T) {
 	// a tick claimed the 1st at 06:00:30, started the import and crashed
 	// before recording it
 	f.rec.Start(ctx, importer.StartRequest{IdempotencyKey: "c/2026-11-01"})
-	_, err := f.raw.Doc("schedules/c/runs/2026-11-01").Set(ctx, schedule.Run{Day: "2026-11-01", State: schedule.RunClaimed,
+	_, err := f.raw.Doc("tenants/default/schedules/c/runs/2026-11-01").Set(ctx, schedule.Run{Day: "2026-11-01", State: schedule.RunClaimed,
 		Attempts: 1, ClaimedAt: vn("2026-11-02 06:00").Add(30 * time.Second)})
 	if err != nil {
 		t.Fatal(err)
@@ -458,5 +458,48 @@ func TestWeeklyRecheck(t *testing.T) {
 	sc, _ := f.runner.Store.Get(context.Background(), "weekly")
 	if sc.View(f.clock.Now()).TaskParams.RecheckMonths != 2 {
 		t.Errorf("view: recheck_months %d", sc.View(f.clock.Now()).TaskParams.RecheckMonths)
+	}
+}
+
+// TestMigrateLegacy: a schedule stored before tenants (schedules/{id}) is
+// not run from there; once migrated it is the default tenant's, with its
+// runs, and runs again; another tenant does not see it.
+func TestMigrateLegacy(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.clock.Set("2026-11-01 12:00")
+	sc, pw, err := body("old").Validate(f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.SealedPassword = f.box.Seal([]byte(pw), "credentials/"+mst)
+	if _, err := f.raw.Doc("schedules/old").Set(ctx, sc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.raw.Doc("schedules/old/runs/2026-10-31").Set(ctx, schedule.Run{Day: "2026-10-31", State: schedule.RunStarted}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set("2026-11-02 06:01")
+	if rep := f.tick(t); rep.Schedules != 0 {
+		t.Fatalf("tick ran a schedule from the old place: %+v", rep)
+	}
+	if n, err := f.runner.Store.MigrateLegacy(ctx, true); err != nil || n != 1 {
+		t.Fatalf("dry run = %d, %v", n, err)
+	}
+	if n, err := f.runner.Store.MigrateLegacy(ctx, false); err != nil || n != 1 {
+		t.Fatalf("migration = %d, %v", n, err)
+	}
+	runs, err := f.runner.Store.Runs(ctx, "old", 10)
+	if err != nil || len(runs) != 1 || runs[0].Day != "2026-10-31" {
+		t.Errorf("runs after migration = %+v, %v", runs, err)
+	}
+	if _, err := f.runner.Get(ctx, hoadon.Access{Tenant: "acme", Role: hoadon.RoleAdmin}, hoadon.PermRead, "old"); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Errorf("another tenant reads it: %v", err)
+	}
+	if rep := f.tick(t); rep.Schedules != 1 || len(rep.Started) != 1 {
+		t.Errorf("tick after migration = %+v", rep)
+	}
+	if n, err := f.runner.Store.MigrateLegacy(ctx, false); err != nil || n != 0 {
+		t.Errorf("second run = %d, %v", n, err)
 	}
 }

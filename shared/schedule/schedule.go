@@ -50,6 +50,8 @@ const TimeZone = "Asia/Ho_Chi_Minh"
 // never leaves the package except to start an import.
 type Schedule struct {
 	ID string `firestore:"id"`
+	// Tenant owns the schedule (its document lives under the tenant).
+	Tenant hoadon.Tenant `firestore:"tenant"`
 	// Params are the import's parameters without dates (each run sets them).
 	Params         hoadon.ImportParams `firestore:"params"`
 	SealedPassword string              `firestore:"password"` // secret.Box, "credentials/{mst}"
@@ -228,10 +230,6 @@ func checkText(field, s string, maxLen int) error {
 	}
 	return nil
 }
-
-// where binds a sealed schedule password to the company, as the importer's
-// credentials are.
-func where(mst string) string { return "credentials/" + mst }
 
 // Recheck is how many months the weekly recheck covers (0: none).
 func (s Schedule) Recheck() int {

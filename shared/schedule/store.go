@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/firestore"
@@ -15,21 +16,30 @@ import (
 	"github.com/hoadon/hoadon/shared/store"
 )
 
-// Collection names: schedules/{id} and schedules/{id}/runs/{day}.
+// Collection names: tenants/{tenant}/schedules/{id} and
+// tenants/{tenant}/schedules/{id}/runs/{day}.
 const (
+	colTenants   = "tenants"
 	colSchedules = "schedules"
 	colRuns      = "runs"
 )
 
-// Store keeps schedules and their run records in Firestore.
+// Store keeps one tenant's schedules and their run records in Firestore.
 type Store struct {
-	fs *firestore.Client
+	fs     *firestore.Client
+	tenant hoadon.Tenant
 }
 
-// NewStore returns a Store on a Firestore client.
-func NewStore(fs *firestore.Client) *Store { return &Store{fs: fs} }
+// NewStore returns the default tenant's Store on a Firestore client; In
+// gives another tenant's.
+func NewStore(fs *firestore.Client) *Store { return &Store{fs: fs, tenant: hoadon.DefaultTenant} }
 
-func (s *Store) ref(id string) *firestore.DocumentRef { return s.fs.Collection(colSchedules).Doc(id) }
+// In returns the Store of a tenant's schedules.
+func (s *Store) In(t hoadon.Tenant) *Store { return &Store{fs: s.fs, tenant: t.OrDefault()} }
+
+func (s *Store) ref(id string) *firestore.DocumentRef {
+	return s.fs.Collection(colTenants).Doc(string(s.tenant)).Collection(colSchedules).Doc(id)
+}
 
 func (s *Store) runRef(id, day string) *firestore.DocumentRef {
 	return s.ref(id).Collection(colRuns).Doc(day)
@@ -37,6 +47,7 @@ func (s *Store) runRef(id, day string) *firestore.DocumentRef {
 
 // Create stores a new schedule; CodeConflict if the id is taken.
 func (s *Store) Create(ctx context.Context, sc Schedule) error {
+	sc.Tenant = s.tenant
 	_, err := s.ref(sc.ID).Create(ctx, sc)
 	if status.Code(err) == codes.AlreadyExists {
 		return hoadon.Errorf(hoadon.CodeConflict, "schedule %q already exists; delete it first to replace it", sc.ID)
@@ -57,12 +68,27 @@ func (s *Store) Get(ctx context.Context, id string) (Schedule, error) {
 	if err := snap.DataTo(&sc); err != nil {
 		return Schedule{}, gcp.Classify("schedule.Get", err)
 	}
+	sc.Tenant = s.tenant
 	return sc, nil
 }
 
 // List returns every schedule, ordered by id.
 func (s *Store) List(ctx context.Context) ([]Schedule, error) {
-	it := store.QuerySchedulesByID.On(s.fs).Documents(ctx)
+	return s.list(store.QuerySchedulesByID.On(s.fs.Collection(colTenants).Doc(string(s.tenant))).Documents(ctx), "List")
+}
+
+// ListAll returns the schedules of every tenant, for the scheduler's tick.
+// Schedules still at the top-level schedules/{id} (before tenants; hoadon
+// migrate moves them) are left out.
+func (s *Store) ListAll(ctx context.Context) ([]Schedule, error) {
+	all, err := s.list(store.QuerySchedulesAllTenants.On(s.fs).Documents(ctx), "ListAll")
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(sc Schedule) bool { return sc.Tenant == "" }), nil
+}
+
+func (s *Store) list(it *firestore.DocumentIterator, op string) ([]Schedule, error) {
 	defer it.Stop()
 	var out []Schedule
 	for {
@@ -71,11 +97,16 @@ func (s *Store) List(ctx context.Context) ([]Schedule, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, gcp.Classify("schedule.List", err)
+			return nil, gcp.Classify("schedule."+op, err)
 		}
 		var sc Schedule
 		if err := snap.DataTo(&sc); err != nil {
-			return nil, gcp.Classify("schedule.List", err)
+			return nil, gcp.Classify("schedule."+op, err)
+		}
+		if p := snap.Ref.Parent.Parent; p != nil && p.Parent.ID == colTenants {
+			sc.Tenant = hoadon.Tenant(p.ID)
+		} else {
+			sc.Tenant = ""
 		}
 		out = append(out, sc)
 	}
@@ -203,7 +234,7 @@ func (s *Store) countAction(ctx context.Context, id string) error {
 // It reads the importer's credentials/{mst} document (fields "password" and
 // "invalid", see shared/store), read-only.
 func (s *Store) refusedPassword(ctx context.Context, company string) (sealed, reason string, err error) {
-	snap, err := s.fs.Collection("credentials").Doc(company).Get(ctx)
+	snap, err := s.fs.Collection(colTenants).Doc(string(s.tenant)).Collection("credentials").Doc(company).Get(ctx)
 	if status.Code(err) == codes.NotFound {
 		return "", "", nil
 	}
@@ -218,4 +249,39 @@ func (s *Store) refusedPassword(ctx context.Context, company string) (sealed, re
 		return "", "", gcp.Classify("schedule.refusedPassword", err)
 	}
 	return d.Password, d.Invalid, nil
+}
+
+// MigrateLegacy moves schedules from before tenants (schedules/{id} and
+// their runs) under the default tenant; a schedule already there wins.
+// With dryRun it only counts. Running it again finds nothing to move.
+func (s *Store) MigrateLegacy(ctx context.Context, dryRun bool) (int, error) {
+	docs, err := s.fs.Collection(colSchedules).Documents(ctx).GetAll()
+	if err != nil || dryRun {
+		return len(docs), gcp.Classify("schedule.MigrateLegacy", err)
+	}
+	dst := s.In(hoadon.DefaultTenant)
+	for _, d := range docs {
+		var sc Schedule
+		if err := d.DataTo(&sc); err != nil {
+			return 0, gcp.Classify("schedule.MigrateLegacy", err)
+		}
+		sc.Tenant = hoadon.DefaultTenant
+		if err := dst.Create(ctx, sc); err != nil && hoadon.ErrorCode(err) != hoadon.CodeConflict {
+			return 0, err
+		}
+		runs, err := d.Ref.Collection(colRuns).Documents(ctx).GetAll()
+		if err != nil {
+			return 0, gcp.Classify("schedule.MigrateLegacy", err)
+		}
+		bw := s.fs.BulkWriter(ctx)
+		for _, r := range runs {
+			bw.Create(dst.runRef(sc.ID, r.Ref.ID), r.Data())
+			bw.Delete(r.Ref)
+		}
+		bw.End()
+		if _, err := d.Ref.Delete(ctx); err != nil {
+			return 0, gcp.Classify("schedule.MigrateLegacy", err)
+		}
+	}
+	return len(docs), nil
 }

@@ -43,11 +43,16 @@ type credentialDoc struct {
 // same parameters (created false), or the import an Idempotency-Key already
 // named. A key reused with different parameters is a conflict.
 func (s *Store) CreateImport(ctx context.Context, req CreateRequest) (hoadon.Import, bool, error) {
-	fp := req.Import.Params.Fingerprint()
+	req.Import.Tenant = req.Import.Tenant.OrDefault()
+	fp := req.Import.Fingerprint()
 	activeRef := s.fs.Collection(colActive).Doc(fp)
 	var idemRef *firestore.DocumentRef
 	if req.IdempotencyKey != "" {
-		sum := sha256.Sum256([]byte(req.Import.Params.CompanyID + "|" + req.IdempotencyKey))
+		scope := req.Import.Params.CompanyID
+		if req.Import.Tenant != hoadon.DefaultTenant {
+			scope = string(req.Import.Tenant) + "|" + scope
+		}
+		sum := sha256.Sum256([]byte(scope + "|" + req.IdempotencyKey))
 		idemRef = s.fs.Collection(colIdempotency).Doc(hex.EncodeToString(sum[:16]))
 	}
 	var out hoadon.Import
@@ -114,6 +119,7 @@ func (s *Store) txImport(tx *firestore.Transaction, id string) (*hoadon.Import, 
 	if err := snap.DataTo(&imp); err != nil {
 		return nil, err
 	}
+	imp.Tenant = imp.Tenant.OrDefault()
 	return &imp, nil
 }
 
@@ -131,7 +137,7 @@ func (s *Store) writeNewImport(tx *firestore.Transaction, req CreateRequest, act
 		}
 	}
 	cred := credentialDoc{Username: imp.Params.Username, SealedPassword: req.SealedPassword}
-	if err := tx.Set(s.fs.Collection(colCredentials).Doc(imp.Params.CompanyID), cred); err != nil {
+	if err := tx.Set(s.credentialsRef(imp.Tenant, imp.Params.CompanyID), cred); err != nil {
 		return err
 	}
 	if req.Events == nil {
@@ -154,15 +160,17 @@ func (s *Store) Import(ctx context.Context, id string) (hoadon.Import, error) {
 	if err := snap.DataTo(&imp); err != nil {
 		return hoadon.Import{}, gcp.Classify("store.Import", err)
 	}
+	imp.Tenant = imp.Tenant.OrDefault()
 	return imp, nil
 }
 
-// ListImports returns the imports of a company (all companies when company is
-// empty), newest first.
-func (s *Store) ListImports(ctx context.Context, company string, limit int) ([]hoadon.Import, error) {
-	q := QueryImportsNewest.On(s.fs)
+// ListImports returns a tenant's imports of a company (all its companies
+// when company is empty), newest first. Imports from before tenants existed
+// carry no tenant field: hoadon migrate gives them the default tenant's.
+func (s *Store) ListImports(ctx context.Context, tenant hoadon.Tenant, company string, limit int) ([]hoadon.Import, error) {
+	q := QueryImportsOfTenant.On(s.fs, string(tenant.OrDefault()))
 	if company != "" {
-		q = QueryImportsOfCompany.On(s.fs, company)
+		q = QueryImportsOfTenantCompany.On(s.fs, string(tenant.OrDefault()), company)
 	}
 	it := q.Limit(limit).Documents(ctx)
 	defer it.Stop()
@@ -179,6 +187,7 @@ func (s *Store) ListImports(ctx context.Context, company string, limit int) ([]h
 		if err := snap.DataTo(&imp); err != nil {
 			return nil, gcp.Classify("store.ListImports", err)
 		}
+		imp.Tenant = imp.Tenant.OrDefault()
 		out = append(out, imp)
 	}
 }
@@ -224,7 +233,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*hoadon.Impor
 // import that just became final. The marker can only point at this import:
 // while it was live, every start with the same parameters returned it.
 func (s *Store) clearActive(tx *firestore.Transaction, imp hoadon.Import) error {
-	return tx.Delete(s.fs.Collection(colActive).Doc(imp.Params.Fingerprint()))
+	return tx.Delete(s.fs.Collection(colActive).Doc(imp.Fingerprint()))
 }
 
 // Finish moves an import to a final state once; later calls change nothing

@@ -17,8 +17,8 @@ import (
 const batchSize = 100
 
 // AddDiscovered records invoices found by discovery. An invoice already in the
-// import is left as it is; a new one is skipped when the company's registry
-// already holds it — stored, or known to have no original XML — unless
+// import is left as it is; a new one is skipped when the tenant's catalogue
+// of the company already holds it — stored, or known to have no original XML — unless
 // force, discovered otherwise. It returns every
 // invoice of the batch that is still discovered, new or not, so the caller
 // (re-)enqueues its download: task names are deterministic, so enqueueing
@@ -48,6 +48,7 @@ func (s *Store) AddDiscovered(ctx context.Context, imp hoadon.Import, invs []hoa
 
 func (s *Store) addBatch(tx *firestore.Transaction, imp hoadon.Import, batch []hoadon.Invoice, changed func([]StatusChange) ([]OutboxEvent, error)) ([]hoadon.Invoice, error) {
 	importID, company, force := imp.ID, imp.Params.CompanyID, imp.Params.Force
+	tenant := imp.Tenant.OrDefault()
 	refs := make([]*firestore.DocumentRef, 0, 2*len(batch))
 	for _, inv := range batch {
 		refs = append(refs, s.invoiceRef(importID, inv.ID))
@@ -76,7 +77,7 @@ func (s *Store) addBatch(tx *firestore.Transaction, imp hoadon.Import, batch []h
 			}
 			continue
 		}
-		inv.ImportID, inv.Company, inv.UpdatedAt = importID, company, s.now()
+		inv.ImportID, inv.Tenant, inv.Company, inv.UpdatedAt = imp.ID, tenant, company, s.now()
 		inv.Status = hoadon.StatusDiscovered
 		if entry.settled() && !force {
 			inv.Status = hoadon.StatusSkipped
@@ -166,7 +167,7 @@ type Outcome struct {
 }
 
 // CompleteDownload moves an invoice to its final status once, records it in
-// the company registry when stored, and writes the events that report it. It
+// the tenant's catalogue when stored, and writes the events that report it. It
 // reports false when the invoice was already final (nothing written).
 func (s *Store) CompleteDownload(ctx context.Context, importID, invoiceID string, out Outcome, events func(hoadon.Invoice) ([]OutboxEvent, error)) (hoadon.Invoice, bool, error) {
 	if !out.Status.Final() || out.Status == hoadon.StatusSkipped {

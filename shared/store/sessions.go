@@ -10,11 +10,12 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
-// Credentials returns a company's portal username and sealed password. It
+// Credentials returns a tenant's portal username and sealed password of a
+// company. It
 // fails with CodeBadCredentials when the portal refused that password before,
 // so nothing tries it again and locks the account.
-func (s *Store) Credentials(ctx context.Context, company string) (username, sealedPassword string, err error) {
-	snap, err := s.fs.Collection(colCredentials).Doc(company).Get(ctx)
+func (s *Store) Credentials(ctx context.Context, tenant hoadon.Tenant, company string) (username, sealedPassword string, err error) {
+	snap, err := s.credentialsRef(tenant, company).Get(ctx)
 	if err != nil {
 		return "", "", gcp.Classify("store.Credentials", err)
 	}
@@ -29,8 +30,8 @@ func (s *Store) Credentials(ctx context.Context, company string) (username, seal
 }
 
 // MarkCredentialsInvalid records that the portal refused the stored password.
-func (s *Store) MarkCredentialsInvalid(ctx context.Context, company, reason string) error {
-	_, err := s.fs.Collection(colCredentials).Doc(company).Update(ctx, []firestore.Update{{Path: "invalid", Value: reason}})
+func (s *Store) MarkCredentialsInvalid(ctx context.Context, tenant hoadon.Tenant, company, reason string) error {
+	_, err := s.credentialsRef(tenant, company).Update(ctx, []firestore.Update{{Path: "invalid", Value: reason}})
 	return gcp.Classify("store.MarkCredentialsInvalid", err)
 }
 
@@ -174,4 +175,15 @@ func (s *Store) InvalidateSession(ctx context.Context, company string, generatio
 		return tx.Set(ref, ss)
 	})
 	return gcp.Classify("store.InvalidateSession", err)
+}
+
+// CredentialsLabel is what a tenant's sealed password of a company is bound
+// to (secret.Box): another tenant's or company's sealed value does not open
+// under it. The default tenant keeps the label of credentials from before
+// tenants existed, so migrated values still open.
+func CredentialsLabel(t hoadon.Tenant, company string) string {
+	if t = t.OrDefault(); t == hoadon.DefaultTenant {
+		return "credentials/" + company
+	}
+	return "tenants/" + string(t) + "/credentials/" + company
 }

@@ -1,7 +1,18 @@
 // Package store keeps the facts of every import in Firestore: imports, the
-// invoices of each import keyed by their natural key, the per-company
-// registry of stored invoices, sealed credentials and portal sessions, the
-// event outbox and the adaptive-rate state of each company.
+// invoices of each import keyed by their natural key, each tenant's
+// catalogue of stored invoices per company and its sealed credentials,
+// portal sessions, the event outbox and the adaptive-rate state of each
+// company.
+//
+// Layout (tenant-owned data lives under tenants/{tenant}):
+//
+//	imports/{id}                                       an import; field tenant names its owner
+//	imports/{id}/invoices/{invoiceID}, /shards/{n}     its invoices and progress counters
+//	tenants/{tenant}                                   name, created
+//	tenants/{tenant}/credentials/{mst}                 sealed portal login
+//	tenants/{tenant}/companies/{mst}/invoices/{id}     the catalogue: invoices stored or known unavailable
+//	sessions/{account}, rates/{mst}                    per portal account, shared by tenants
+//	active/{fingerprint}, idempotency/{hash}, outbox/{eventID}
 //
 // Every state change is a transaction that moves a document from one status
 // to the next exactly once, updates the progress counters and writes the
@@ -19,6 +30,8 @@ import (
 	"cloud.google.com/go/firestore"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 // Collection names.
@@ -28,8 +41,9 @@ const (
 	colShards      = "shards"   // subcollection of an import
 	colActive      = "active"
 	colIdempotency = "idempotency"
-	colRegistry    = "registry" // registry/{mst}/invoices/{id}
-	colCredentials = "credentials"
+	colTenants     = "tenants"
+	colCompanies   = "companies"   // tenants/{t}/companies/{mst}; its invoices form the catalogue
+	colCredentials = "credentials" // tenants/{t}/credentials/{mst}
 	colSessions    = "sessions"
 	colOutbox      = "outbox"
 	colRates       = "rates"
@@ -74,6 +88,19 @@ func (s *Store) importRef(id string) *firestore.DocumentRef {
 
 func (s *Store) invoiceRef(importID, invoiceID string) *firestore.DocumentRef {
 	return s.importRef(importID).Collection(colInvoices).Doc(invoiceID)
+}
+
+func (s *Store) tenantRef(t hoadon.Tenant) *firestore.DocumentRef {
+	return s.fs.Collection(colTenants).Doc(string(t.OrDefault()))
+}
+
+// catalogueRef is a tenant's record of one invoice of a company.
+func (s *Store) catalogueRef(t hoadon.Tenant, company, invoiceID string) *firestore.DocumentRef {
+	return s.catalogueCol(t, company).Doc(invoiceID)
+}
+
+func (s *Store) credentialsRef(t hoadon.Tenant, company string) *firestore.DocumentRef {
+	return s.tenantRef(t).Collection(colCredentials).Doc(company)
 }
 
 func (s *Store) shardRef(importID, invoiceID string) *firestore.DocumentRef {

@@ -74,7 +74,7 @@ func TestCreateImportReturnsLiveImportForSameParams(t *testing.T) {
 	if err != nil || len(evs) != 1 {
 		t.Errorf("events of imp-a = %v, %v; want exactly the started event", evs, err)
 	}
-	user, sealed, err := s.Credentials(ctx, company)
+	user, sealed, err := s.Credentials(ctx, hoadon.DefaultTenant, company)
 	if err != nil || user != company || sealed != "v1:sealed" {
 		t.Errorf("Credentials = %q %q %v", user, sealed, err)
 	}

@@ -68,7 +68,7 @@ func (s *Store) catalogueRefs(imp hoadon.Import, batch []hoadon.Invoice) ([]stri
 		if !seen[id] {
 			seen[id] = true
 			ids = append(ids, id)
-			refs = append(refs, s.catalogueRef(tenantOf(imp), imp.Params.CompanyID, id))
+			refs = append(refs, s.catalogueRef(imp.Tenant.OrDefault(), imp.Params.CompanyID, id))
 		}
 	}
 	for _, inv := range batch {
@@ -98,7 +98,7 @@ func (s *Store) newListing(imp hoadon.Import, ids []string, snaps []*firestore.D
 }
 
 func (l *listing) cell(e *CatalogueEntry) *firestore.DocumentRef {
-	return l.s.monthRef(tenantOf(l.imp), l.imp.Params.CompanyID, e.Month, e.Flow)
+	return l.s.monthRef(l.imp.Tenant.OrDefault(), l.imp.Params.CompanyID, e.Month, e.Flow)
 }
 
 // observe records a batch of listed invoices: first every entry and link,
@@ -175,7 +175,7 @@ func (l *listing) link(e *CatalogueEntry, inv hoadon.Invoice) {
 // write stores the changed entries and the counters.
 func (l *listing) write(tx *firestore.Transaction) error {
 	for id := range l.dirty {
-		if err := tx.Set(l.s.catalogueRef(tenantOf(l.imp), l.imp.Params.CompanyID, id), *l.entries[id]); err != nil {
+		if err := tx.Set(l.s.catalogueRef(l.imp.Tenant.OrDefault(), l.imp.Params.CompanyID, id), *l.entries[id]); err != nil {
 			return err
 		}
 	}
@@ -218,7 +218,7 @@ func (e *CatalogueEntry) settled() bool {
 // earlier download had settled it (a failed forced re-download keeps the
 // stored files).
 func (s *Store) settleEntry(tx *firestore.Transaction, inv hoadon.Invoice, out Outcome) (func() error, error) {
-	tenant := invTenant(inv)
+	tenant := inv.Tenant.OrDefault()
 	ref := s.catalogueRef(tenant, inv.Company, inv.ID)
 	snap, err := tx.Get(ref)
 	if err != nil && !notFound(err) {

@@ -8,6 +8,8 @@ import (
 
 	fsemu "github.com/hoadon/hoadon/emulators/firestore"
 	"github.com/hoadon/hoadon/shared/auth"
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
 )
 
 // tasksServiceAccount is the identity the harness's download and delivery
@@ -34,10 +36,28 @@ func (h *Harness) createAPIKey() error {
 		return err
 	}
 	defer fs.Close()
-	key, _, err := auth.NewKeys(fs).Create(ctx, "e2e")
+	key, _, err := auth.NewKeys(fs).Create(ctx, "e2e", hoadon.AdminOf(hoadon.DefaultTenant))
 	if err != nil {
 		return err
 	}
 	h.Env["HOADON_API_KEY"] = key
 	return os.Setenv("HOADON_API_KEY", key)
+}
+
+// APIKey creates a tenant (if new) and an API key of it with a role and an
+// optional company allow-list, as hoadon tenant create and hoadon apikey
+// create do, and returns the key.
+func (h *Harness) APIKey(tenant hoadon.Tenant, role hoadon.Role, companies ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	fs, err := fsemu.NewClient(ctx, h.Stack.Firestore().Host(), h.Env["HOADON_PROJECT"])
+	if err != nil {
+		return "", err
+	}
+	defer fs.Close()
+	if _, err := store.New(fs).CreateTenant(ctx, tenant, string(tenant)); err != nil && hoadon.ErrorCode(err) != hoadon.CodeConflict {
+		return "", err
+	}
+	key, _, err := auth.NewKeys(fs).Create(ctx, string(tenant)+" "+string(role), hoadon.Access{Tenant: tenant, Role: role, Companies: companies})
+	return key, err
 }

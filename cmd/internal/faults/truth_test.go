@@ -33,7 +33,7 @@ func objectName(mst string, tr gdtsim.Truth) string {
 		dir = hoadon.Purchase
 	}
 	k := hoadon.InvoiceKey{NBMST: tr.NBMST, KHMSHDon: tr.KHMSHDon, KHHDon: tr.KHHDon, SHDon: tr.SHDon}
-	return "invoices/" + mst + "/" + string(dir) + "/" + tr.Date[:4] + "/" + tr.Date[5:7] + "/" + k.String() + ".xml"
+	return "tenants/default/invoices/" + mst + "/" + string(dir) + "/" + tr.Date[:4] + "/" + tr.Date[5:7] + "/" + k.String() + ".xml"
 }
 
 // outcome is what one finished import must show.
@@ -61,7 +61,7 @@ func checkTruth(t *testing.T, i int, id string, st map[string]any, bad map[strin
 		}
 	}
 	o.stored = len(want)
-	got := storedXML(t, "invoices/"+mst+"/")
+	got := storedXML(t, "tenants/default/invoices/"+mst+"/")
 	for name, sum := range want {
 		if got[name] != sum {
 			t.Errorf("%s: stored sha %q, want %q", name, got[name], sum)

@@ -29,7 +29,7 @@ func createBody(id, mst, password string, at time.Time, paused bool) map[string]
 // (a new schedule never backfills).
 func backdate(t *testing.T, id string, since time.Time) {
 	t.Helper()
-	_, err := fs.Doc("schedules/"+id).Update(context.Background(), []firestore.Update{{Path: "active_since", Value: since}})
+	_, err := fs.Doc("tenants/default/schedules/"+id).Update(context.Background(), []firestore.Update{{Path: "active_since", Value: since}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestPasswordSealedInFirestore(t *testing.T) {
 	if code, out, _ := call(t, "POST", "/api/schedules/create", createBody("sealed", c.MST, c.Password, time.Now(), true)); code != http.StatusCreated {
 		t.Fatalf("create = %d %v", code, out)
 	}
-	snap, err := fs.Doc("schedules/sealed").Get(context.Background())
+	snap, err := fs.Doc("tenants/default/schedules/sealed").Get(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,33 +9,13 @@ import (
 	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
-// This file is a seam until tenancy (issue 9) lands and moves the
-// catalogue to tenants/{t}/companies/{mst}/invoices: until then the
-// default tenant's catalogue is the company registry
-// (registry/{mst}/invoices/{id}), so stored data keeps its place, while
-// completeness cells already live at tenants/{t}/companies/{mst}/months.
-
-const (
-	colTenants   = "tenants"
-	colCompanies = "companies" // tenants/{t}/companies/{mst}
-)
-
-func (s *Store) tenantRef(t hoadon.Tenant) *firestore.DocumentRef {
-	return s.fs.Collection(colTenants).Doc(string(t.OrDefault()))
-}
+// The catalogue: tenants/{t}/companies/{mst}/invoices/{id}, one entry per
+// invoice a listing of the tenant's imports of that company showed.
 
 // catalogueCol is a tenant's catalogue of one company.
-func (s *Store) catalogueCol(_ hoadon.Tenant, company string) *firestore.CollectionRef {
-	return s.fs.Collection(colRegistry).Doc(company).Collection(colInvoices)
+func (s *Store) catalogueCol(t hoadon.Tenant, company string) *firestore.CollectionRef {
+	return s.tenantRef(t).Collection(colCompanies).Doc(company).Collection(colInvoices)
 }
-
-func (s *Store) catalogueRef(t hoadon.Tenant, company, invoiceID string) *firestore.DocumentRef {
-	return s.catalogueCol(t, company).Doc(invoiceID)
-}
-
-// tenantOf is the tenant of an import, and invTenant of an import's invoice.
-func tenantOf(hoadon.Import) hoadon.Tenant   { return hoadon.DefaultTenant }
-func invTenant(hoadon.Invoice) hoadon.Tenant { return hoadon.DefaultTenant }
 
 // CatalogueEntry is a tenant's record of one invoice of a company: every
 // invoice a listing showed, with its registry status (discovered, failed,

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hoadon/hoadon/shared/blob"
+	"github.com/hoadon/hoadon/shared/gcp"
+	"github.com/hoadon/hoadon/shared/schedule"
+	"github.com/hoadon/hoadon/shared/store"
+)
+
+func init() {
+	register(command{words: "migrate", usage: "[--bucket B] [--dry-run] [--json]",
+		summary: "move data from before tenants into the default tenant's layout (idempotent)", run: runMigrate})
+}
+
+// migrateReport is what hoadon migrate moved (or would move).
+type migrateReport struct {
+	store.MigrateReport
+	Schedules int  `json:"schedules"`
+	Objects   int  `json:"objects"`
+	DryRun    bool `json:"dry_run"`
+}
+
+// runMigrate moves Firestore documents and GCS objects of the layout
+// before tenants under the default tenant. Objects move first, so the
+// documents that name them are rewritten only once the files are there.
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", stderr)
+	bucket := fs.String("bucket", os.Getenv("HOADON_BUCKET"), "bucket of invoice files (default $HOADON_BUCKET)")
+	dry := fs.Bool("dry-run", false, "count what would move; change nothing")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *bucket == "" || fs.NArg() > 0 {
+		return fmt.Errorf("%w: set --bucket (or HOADON_BUCKET) and nothing else", errUsage)
+	}
+	fsc, err := projectFirestore(ctx)
+	if err != nil {
+		return err
+	}
+	defer fsc.Close()
+	gcs, err := gcp.Storage(ctx)
+	if err != nil {
+		return err
+	}
+	defer gcs.Close()
+	rep := migrateReport{DryRun: *dry}
+	if rep.Objects, err = blob.New(gcs, *bucket).MigrateLegacy(ctx, *dry); err != nil {
+		return err
+	}
+	if rep.MigrateReport, err = store.New(fsc).MigrateTenants(ctx, *dry, blob.MigratedName); err != nil {
+		return err
+	}
+	if rep.Schedules, err = schedule.NewStore(fsc).MigrateLegacy(ctx, *dry); err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(rep)
+	}
+	verb := "moved"
+	if *dry {
+		verb = "would move"
+	}
+	fmt.Fprintf(stdout, "%s %d objects, %d imports (%d invoices), %d catalogue entries, %d credentials, %d schedules into tenant default\n",
+		verb, rep.Objects, rep.Imports, rep.Invoices, rep.Catalogue, rep.Credentials, rep.Schedules)
+	return nil
+}

@@ -1,0 +1,87 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
+	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/store"
+)
+
+// TestMigrateTenants: data written in the layout before tenants (an import
+// without a tenant, registry/{mst}/invoices, credentials/{mst}) still reads
+// as the default tenant's once migrated; a dry run changes nothing and a
+// second run finds nothing left.
+func TestMigrateTenants(t *testing.T) {
+	ctx := context.Background()
+	fs := firestoretest.Client(t)
+	s := store.New(fs)
+	k := hoadon.InvoiceKey{NBMST: company, KHMSHDon: 1, KHHDon: "C26TAA", SHDon: 7}
+	invID := k.ID(company, hoadon.Sold)
+	old := "invoices/" + company + "/sold/2026/01/" + k.String()
+	legacy := map[string]map[string]any{
+		"imports/old": {"id": "old", "state": "completed", "created_at": time.Now(),
+			"params": map[string]any{"task_type": hoadon.TaskTypeInvoiceImport, "company_id": company, "username": company, "from": "2026-01-01", "to": "2026-01-31"}},
+		"imports/old/invoices/" + invID: {"id": invID, "import_id": "old", "company": company, "status": "stored", "flow": "ban_ra_dien_tu",
+			"key": map[string]any{"nbmst": k.NBMST, "khmshdon": 1, "khhdon": k.KHHDon, "shdon": 7}, "date": "2026-01-05",
+			"objects": map[string]any{"xml": old + ".xml", "zip": old + ".zip", "json": old + ".json"}},
+		"registry/" + company + "/invoices/" + invID: {"status": "stored", "flow": "ban_ra_dien_tu", "import_id": "old", "sha256": "abc",
+			"key":     map[string]any{"nbmst": k.NBMST, "khmshdon": 1, "khhdon": k.KHHDon, "shdon": 7},
+			"objects": map[string]any{"xml": old + ".xml", "zip": old + ".zip", "json": old + ".json"}},
+		"credentials/" + company: {"username": company, "password": "v1:sealed-old", "invalid": ""},
+	}
+	for p, data := range legacy {
+		if _, err := fs.Doc(p).Set(ctx, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rename := func(s string) string {
+		if strings.HasPrefix(s, "invoices/") {
+			return "tenants/default/" + s
+		}
+		return s
+	}
+	want := store.MigrateReport{Imports: 1, Invoices: 1, Catalogue: 1, Credentials: 1}
+	if rep, err := s.MigrateTenants(ctx, true, rename); err != nil || rep != want {
+		t.Fatalf("dry run = %+v, %v; want %+v", rep, err, want)
+	}
+	if imps, _ := s.ListImports(ctx, hoadon.DefaultTenant, "", 10); len(imps) != 0 {
+		t.Fatalf("the dry run changed imports: %v", imps)
+	}
+	if rep, err := s.MigrateTenants(ctx, false, rename); err != nil || rep != want {
+		t.Fatalf("migration = %+v, %v; want %+v", rep, err, want)
+	}
+	imps, err := s.ListImports(ctx, hoadon.DefaultTenant, company, 10)
+	if err != nil || len(imps) != 1 || imps[0].ID != "old" || imps[0].Tenant != hoadon.DefaultTenant {
+		t.Fatalf("default tenant's imports = %+v, %v", imps, err)
+	}
+	if imps, _ := s.ListImports(ctx, "acme", "", 10); len(imps) != 0 {
+		t.Errorf("another tenant sees %v", imps)
+	}
+	inv, err := s.Invoice(ctx, "old", invID)
+	if err != nil || inv.Objects.XML != "tenants/default/"+old+".xml" || inv.Tenant != hoadon.DefaultTenant {
+		t.Errorf("invoice after migration = %+v, %v", inv, err)
+	}
+	if user, sealed, err := s.Credentials(ctx, hoadon.DefaultTenant, company); err != nil || user != company || sealed != "v1:sealed-old" {
+		t.Errorf("credentials = %q %q %v", user, sealed, err)
+	}
+	if ok, err := s.Registered(ctx, hoadon.DefaultTenant, company, invID); err != nil || !ok {
+		t.Errorf("catalogue holds the registry entry: %v %v", ok, err)
+	}
+	var entries []store.CatalogueEntry
+	s.Catalogue(ctx, hoadon.DefaultTenant, company, func(e store.CatalogueEntry) error { entries = append(entries, e); return nil })
+	if len(entries) != 1 || entries[0].Objects.XML != "tenants/default/"+old+".xml" || entries[0].Date != "2026-01-01" || entries[0].Direction != hoadon.Sold {
+		t.Errorf("catalogue = %+v", entries)
+	}
+	for _, p := range []string{"registry/" + company + "/invoices/" + invID, "credentials/" + company} {
+		if snap, _ := fs.Doc(p).Get(ctx); snap != nil && snap.Exists() {
+			t.Errorf("%s still there", p)
+		}
+	}
+	if rep, err := s.MigrateTenants(ctx, false, rename); err != nil || rep != (store.MigrateReport{}) {
+		t.Errorf("second run = %+v, %v; want nothing to move", rep, err)
+	}
+}
