@@ -64,7 +64,7 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 	}
 	res := DiscoverResult{State: imp.State}
 	var batch []hoadon.Invoice
-	fetch, portalTotal := countTotals(s.pageFetcher(sess))
+	fetch, portalTotal := countTotals(s.pageFetcher(company, sess))
 	for inv, err := range gdt.Walk(ctx, fetch, w.Flow, from, to, s.Portal.WalkOptions()) {
 		if err != nil {
 			return res, s.discoverError(ctx, company, gen, res.Found, err)

@@ -59,7 +59,7 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) error {
 	if err := s.complete(ctx, imp, inv, out, ""); err != nil {
 		return err
 	}
-	if err := s.Throttle.Succeeded(ctx, imp.Params.CompanyID); err != nil {
+	if err := s.Throttle.Record(ctx, imp.Params.CompanyID, nil); err != nil {
 		s.Log.WarnContext(ctx, "raising the company rate", "company", imp.Params.CompanyID, "err", err)
 	}
 	return nil
@@ -165,13 +165,9 @@ func (s *Service) downloadFailed(ctx context.Context, imp hoadon.Import, inv hoa
 	case hoadon.CodeBadData, hoadon.CodeBadCredentials, hoadon.CodeLocked, hoadon.CodeInvalid, hoadon.CodeConflict:
 		log.WarnContext(ctx, "invoice failed for good", "code", code, "err", err)
 		return s.complete(ctx, imp, inv, store.Outcome{Status: hoadon.StatusFailed, Error: hoadon.ErrorMessage(err)}, code)
-	case hoadon.CodeRateLimited, hoadon.CodeBlocked:
-		if terr := s.Throttle.Throttled(ctx, company); terr != nil {
-			log.WarnContext(ctx, "lowering the company rate", "err", terr)
-		}
-	case hoadon.CodeTransient, hoadon.CodeWrongCaptcha, hoadon.CodeSessionExpired:
-		if terr := s.Throttle.Failed(ctx, company); terr != nil {
-			log.WarnContext(ctx, "recording a portal failure", "err", terr)
+	default: // throttled or transient: the rate policy hears of it, Cloud Tasks retries
+		if terr := s.Throttle.Record(ctx, company, err); terr != nil {
+			log.WarnContext(ctx, "recording the portal's answer in the company rate", "err", terr)
 		}
 	}
 	if last {

@@ -1,13 +1,32 @@
-// Package throttle adapts each company's download rate to what the portal
-// tolerates, and stops hammering a portal that keeps failing.
+// Package throttle owns the rate policy of every portal account: how fast
+// its requests go, what a 429 or a firewall block does, how long to wait
+// before asking again, and when to stop asking for a while. Downloads,
+// discovery and `hoadon pull` all follow it; no other package has 429 rules.
 //
-// The knob is the company queue's maxDispatchesPerSecond: a 429 (or a
-// firewall 403) halves it, each run of successes raises it by a step up to
-// the ceiling (additive increase, multiplicative decrease). Consecutive
-// failures past a threshold pause the queue for a cool-down (a circuit
-// breaker); Heal resumes it once the cool-down has passed. The state lives
-// in Firestore so every instance agrees; successes are counted in memory and
-// written only when the rate changes, so the state document stays cold.
+// Rate: additive increase, multiplicative decrease. A 429 (or a firewall
+// block) halves the account's rate, at most once per Debounce; each run of
+// RaiseEvery successful requests raises it by Step, within [MinRate,
+// MaxRate]. In the pipeline the rate is the company queue's
+// maxDispatchesPerSecond, which paces downloads; a local run (Local) paces
+// its own request starts with it. Discovery's list pages feed the same
+// state, so a storm of 429s while listing lowers the rate the downloads
+// then start at.
+//
+// Waiting: a call that failed is asked again after Config.Next — at least
+// the portal's Retry-After (capped at hoadon.MaxRetryAfter, ten minutes:
+// the portal is untrusted), at least BlockedWait after a firewall block,
+// otherwise exponential backoff — for at most RateLimitAttempts throttled
+// answers or Attempts other failures. A throttled answer also holds this
+// process's other calls of the account until the wait is over (Wait).
+// Downloads leave the waiting to Cloud Tasks (the queue's retry backoff at
+// the halved rate): a handler does not sleep.
+//
+// Breaker: BreakerThreshold consecutive failures (5xx, timeouts, rejected
+// tokens) pause the account for Cooldown; Heal resumes it afterwards.
+//
+// The pipeline keeps the state in Firestore (rates/{mst}) so every instance
+// agrees; successes are counted in memory and written only when the rate
+// changes, so the document stays cold. A local run keeps it in memory.
 package throttle
 
 import (
@@ -15,32 +34,41 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/store"
 )
 
 // Config bounds the adaptation.
 type Config struct {
-	MinRate, InitialRate, MaxRate float64 // dispatches per second
+	MinRate, InitialRate, MaxRate float64 // requests (dispatches) per second
 	Step                          float64 // additive increase
 	RaiseEvery                    int     // successes per increase
-	// Debounce keeps a burst of 429s from concurrent downloads from halving
-	// the rate once per download.
+	// Debounce keeps a burst of 429s from concurrent requests from halving
+	// the rate once per request.
 	Debounce time.Duration
-	// BreakerThreshold consecutive failures pause the queue for Cooldown.
+	// BreakerThreshold consecutive failures pause the account for Cooldown.
 	BreakerThreshold int
 	Cooldown         time.Duration
+	// The retry schedule of one call (see Next).
+	BaseDelay, MaxDelay time.Duration // backoff BaseDelay·2^(n−1), capped at MaxDelay
+	BlockedWait         time.Duration // least wait after a firewall block
+	Attempts            int           // tries of a call on other retryable failures
+	RateLimitAttempts   int           // tries of a call answered 429 or blocked
 }
 
-// DefaultConfig suits the portal: start at 4/s, never below one dispatch
+// DefaultConfig suits the portal: start at 4/s, never below one request
 // every ten seconds, halve on throttling, raise by 0.5/s every 20 successes.
 func DefaultConfig() Config {
 	return Config{MinRate: 0.1, InitialRate: 4, MaxRate: 10, Step: 0.5, RaiseEvery: 20,
-		Debounce: 2 * time.Second, BreakerThreshold: 10, Cooldown: 2 * time.Minute}
+		Debounce: 2 * time.Second, BreakerThreshold: 10, Cooldown: 2 * time.Minute,
+		BaseDelay: time.Second, MaxDelay: 2 * time.Minute, BlockedWait: 30 * time.Second,
+		Attempts: 5, RateLimitAttempts: 12}
 }
 
-// Queue is what the controller changes.
+// Queue is what the controller changes: the company's Cloud Tasks queue in
+// the pipeline, a Local's pacing in a local run.
 type Queue interface {
-	CompanyQueue(company string) string
+	EnsureCompanyQueue(ctx context.Context, company string) (string, error)
 	SetRate(ctx context.Context, queue string, rate float64) error
 	Pause(ctx context.Context, queue string) error
 	Resume(ctx context.Context, queue string) error
@@ -51,25 +79,99 @@ type States interface {
 	UpdateRate(ctx context.Context, company string, change func(*store.RateState) bool) (store.RateState, bool, error)
 }
 
-// Controller adapts company queues.
+// Controller applies the policy to portal accounts.
 type Controller struct {
-	q   Queue
-	st  States
-	cfg Config
-	now func() time.Time
+	q     Queue
+	st    States
+	cfg   Config
+	clock Clock
 
 	mu        sync.Mutex
 	successes map[string]int
-	failing   map[string]bool // this instance saw a failure not yet cleared
+	failing   map[string]bool      // this instance saw a failure not yet cleared
+	held      map[string]time.Time // no call of the account before then (Retry-After)
 }
 
 // New returns a Controller.
 func New(q Queue, st States, cfg Config) *Controller {
-	return &Controller{q: q, st: st, cfg: cfg, now: time.Now, successes: map[string]int{}, failing: map[string]bool{}}
+	return &Controller{q: q, st: st, cfg: cfg, clock: realClock{},
+		successes: map[string]int{}, failing: map[string]bool{}, held: map[string]time.Time{}}
 }
 
-// SetClock replaces time.Now, for tests.
-func (c *Controller) SetClock(now func() time.Time) { c.now = now }
+// SetClock replaces the real clock, for tests.
+func (c *Controller) SetClock(clk Clock) { c.clock = clk }
+
+// Config returns the policy's bounds.
+func (c *Controller) Config() Config { return c.cfg }
+
+// apply sets the account queue's rate, creating the queue if discovery
+// lowers the rate before any download was enqueued.
+func (c *Controller) apply(ctx context.Context, company string, rate float64) error {
+	q, err := c.q.EnsureCompanyQueue(ctx, company)
+	if err != nil {
+		return err
+	}
+	return c.q.SetRate(ctx, q, rate)
+}
+
+// Record feeds the outcome of one portal request of an account into its
+// state: a success counts toward a raise and clears the breaker count, a
+// 429 or firewall block lowers the rate, a transient failure (5xx,
+// timeout, wrong captcha, rejected token) counts toward the breaker.
+// Other errors say nothing about the portal's load and change nothing.
+func (c *Controller) Record(ctx context.Context, account string, err error) error {
+	switch {
+	case err == nil:
+		return c.Succeeded(ctx, account)
+	case throttled(err):
+		return c.Throttled(ctx, account)
+	}
+	switch hoadon.ErrorCode(err) {
+	case hoadon.CodeTransient, hoadon.CodeWrongCaptcha, hoadon.CodeSessionExpired:
+		return c.Failed(ctx, account)
+	}
+	return nil
+}
+
+// Retry records a failed call (Record) and plans the next try by the
+// policy (Config.Next). A throttled answer holds this process's other
+// calls of the account until the planned wait has passed. recErr is the
+// state's write failure, which the caller logs: the plan stands without it.
+func (c *Controller) Retry(ctx context.Context, account string, err error, t *Tries) (wait time.Duration, again bool, recErr error) {
+	recErr = c.Record(ctx, account, err)
+	wait, again = c.cfg.Next(err, t)
+	if throttled(err) {
+		c.hold(account, c.clock.Now().Add(wait))
+	}
+	return wait, again, recErr
+}
+
+func (c *Controller) hold(account string, until time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if until.After(c.held[account]) {
+		c.held[account] = until
+	}
+}
+
+// Wait blocks until the account's hold (the wait after a 429 this process
+// saw) has passed.
+func (c *Controller) Wait(ctx context.Context, account string) error {
+	for {
+		c.mu.Lock()
+		d := c.held[account].Sub(c.clock.Now())
+		c.mu.Unlock()
+		if d <= 0 {
+			return ctx.Err()
+		}
+		if err := c.clock.Sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// Sleep waits d on the controller's clock, or until ctx ends.
+func (c *Controller) Sleep(ctx context.Context, d time.Duration) error { return c.clock.Sleep(ctx, d) }
 
 func (c *Controller) init(r *store.RateState) {
 	if r.Rate == 0 {
@@ -83,7 +185,7 @@ func (c *Controller) Throttled(ctx context.Context, company string) error {
 	c.mu.Lock()
 	c.successes[company] = 0
 	c.mu.Unlock()
-	now := c.now()
+	now := c.clock.Now()
 	st, changed, err := c.st.UpdateRate(ctx, company, func(r *store.RateState) bool {
 		c.init(r)
 		if now.Sub(r.Decreased) < c.cfg.Debounce {
@@ -95,10 +197,10 @@ func (c *Controller) Throttled(ctx context.Context, company string) error {
 	if err != nil || !changed {
 		return err
 	}
-	return c.q.SetRate(ctx, c.q.CompanyQueue(company), st.Rate)
+	return c.apply(ctx, company, st.Rate)
 }
 
-// Succeeded records a successful download; every RaiseEvery of them the
+// Succeeded records a successful request; every RaiseEvery of them the
 // rate rises by Step up to MaxRate. A success also resets the breaker count.
 func (c *Controller) Succeeded(ctx context.Context, company string) error {
 	c.mu.Lock()
@@ -126,16 +228,16 @@ func (c *Controller) Succeeded(ctx context.Context, company string) error {
 	if err != nil || !raised {
 		return err
 	}
-	return c.q.SetRate(ctx, c.q.CompanyQueue(company), st.Rate)
+	return c.apply(ctx, company, st.Rate)
 }
 
 // Failed records a transient portal failure (5xx, timeout). Past the
-// threshold of consecutive failures the company queue pauses for Cooldown.
+// threshold of consecutive failures the account pauses for Cooldown.
 func (c *Controller) Failed(ctx context.Context, company string) error {
 	c.mu.Lock()
 	c.failing[company] = true
 	c.mu.Unlock()
-	now := c.now()
+	now := c.clock.Now()
 	tripped := false
 	_, _, err := c.st.UpdateRate(ctx, company, func(r *store.RateState) bool {
 		c.init(r)
@@ -149,13 +251,17 @@ func (c *Controller) Failed(ctx context.Context, company string) error {
 	if err != nil || !tripped {
 		return err
 	}
-	return c.q.Pause(ctx, c.q.CompanyQueue(company))
+	q, err := c.q.EnsureCompanyQueue(ctx, company)
+	if err != nil {
+		return err
+	}
+	return c.q.Pause(ctx, q)
 }
 
-// Heal resumes a company queue whose cool-down has passed. Callers that run
-// regularly (the status poll) call it.
+// Heal resumes an account whose cool-down has passed. Callers that run
+// regularly (the status poll, a local run's next request) call it.
 func (c *Controller) Heal(ctx context.Context, company string) (resumed bool, err error) {
-	now := c.now()
+	now := c.clock.Now()
 	_, changed, err := c.st.UpdateRate(ctx, company, func(r *store.RateState) bool {
 		if r.PausedUntil.IsZero() || now.Before(r.PausedUntil) {
 			return false
@@ -166,5 +272,9 @@ func (c *Controller) Heal(ctx context.Context, company string) (resumed bool, er
 	if err != nil || !changed {
 		return false, err
 	}
-	return true, c.q.Resume(ctx, c.q.CompanyQueue(company))
+	q, err := c.q.EnsureCompanyQueue(ctx, company)
+	if err != nil {
+		return false, err
+	}
+	return true, c.q.Resume(ctx, q)
 }

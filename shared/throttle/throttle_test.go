@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"cloud.google.com/go/cloudtasks/apiv2/cloudtaskspb"
+	"cloud.google.com/go/firestore"
 
 	tasksemu "github.com/hoadon/hoadon/emulators/cloudtasks"
 	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
@@ -22,8 +23,9 @@ const company = "0100109106"
 type fixture struct {
 	ctl  *throttle.Controller
 	q    *queue.Queues
-	name string
-	now  time.Time
+	name  string
+	clock *throttle.ManualClock
+	fs    *firestore.Client
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -45,11 +47,12 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{q: q, name: name, now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+	f := &fixture{q: q, name: name, clock: throttle.NewManualClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))}
 	tc := throttle.DefaultConfig()
 	tc.BreakerThreshold, tc.RaiseEvery = 3, 4
-	f.ctl = throttle.New(q, store.New(firestoretest.Client(t)), tc)
-	f.ctl.SetClock(func() time.Time { return f.now })
+	f.fs = firestoretest.Client(t)
+	f.ctl = throttle.New(q, store.New(f.fs), tc)
+	f.ctl.SetClock(f.clock)
 	return f
 }
 
@@ -72,7 +75,7 @@ func TestHalvesOncePerBurstAndRecovers(t *testing.T) {
 	if _, r := f.rate(t); r != 2 {
 		t.Fatalf("after one burst: rate %v, want 2 (4 halved once)", r)
 	}
-	f.now = f.now.Add(3 * time.Second)
+	f.clock.Advance(3 * time.Second)
 	f.ctl.Throttled(ctx, company)
 	if _, r := f.rate(t); r != 1 {
 		t.Fatalf("after a second burst: rate %v, want 1", r)
@@ -104,7 +107,7 @@ func TestBreakerPausesThenHeals(t *testing.T) {
 	if resumed, err := f.ctl.Heal(ctx, company); err != nil || resumed {
 		t.Fatalf("healed during the cool-down: %v %v", resumed, err)
 	}
-	f.now = f.now.Add(3 * time.Minute)
+	f.clock.Advance(3 * time.Minute)
 	if resumed, err := f.ctl.Heal(ctx, company); err != nil || !resumed {
 		t.Fatalf("not healed after the cool-down: %v %v", resumed, err)
 	}
