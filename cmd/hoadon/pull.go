@@ -17,6 +17,7 @@ import (
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/pull"
+	"github.com/hoadon/hoadon/shared/throttle"
 )
 
 func init() {
@@ -56,7 +57,7 @@ func parsePullFlags(args []string, stderr io.Writer) (*pullFlags, error) {
 	fs.StringVar(&f.out, "out", "hoadon-out", "output directory")
 	fs.IntVar(&f.concurrency, "concurrency", 3, "parallel XML downloads")
 	fs.DurationVar(&f.timeout, "timeout", gdt.DefaultTimeout, "timeout of one portal request (XML downloads get twice this)")
-	fs.StringVar(&f.spacing, "spacing", "auto", "minimum gap between request starts, e.g. 500ms (auto: 300ms for the real portal, 0 otherwise)")
+	fs.StringVar(&f.spacing, "spacing", "auto", "least gap between request starts, the ceiling of the adaptive rate, e.g. 500ms (auto: 300ms for the real portal, 0 otherwise)")
 	fs.StringVar(&f.proxy, "proxy", "", "HTTP(S) proxy URL for portal traffic")
 	fs.StringVar(&f.caFile, "ca-file", "", "extra PEM CA certificates to trust for the portal")
 	fs.IntVar(&f.repeatWalks, "repeat-walks", 0, "walk each list window up to N more times while walks find missed rows")
@@ -145,6 +146,7 @@ func (f *pullFlags) config(stderr io.Writer) (pull.Config, error) {
 	if err != nil {
 		return pull.Config{}, err
 	}
+
 	level := slog.LevelWarn
 	if f.verbose {
 		level = slog.LevelInfo
@@ -152,7 +154,7 @@ func (f *pullFlags) config(stderr io.Writer) (pull.Config, error) {
 	return pull.Config{
 		Client: client, Username: f.username, Password: password, Solver: captcha.NewTable(),
 		From: from, To: to, Flows: flows, OutDir: f.out, Concurrency: f.concurrency,
-		Spacing: spacing, Progress: stderr,
+		Throttle: policyFor(spacing), Progress: stderr,
 		SkipNoDossier: f.skipNoDossier,
 		Logger:        slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	}, nil
@@ -228,8 +230,26 @@ func caPool(file string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
+// unpaced is the request rate of a pull with no spacing: in effect no
+// pacing until the portal throttles, when the rate policy halves it.
+const unpaced = 1000
+
+// policyFor is a pull's rate policy: the pipeline's (shared/throttle),
+// its rate capped at one request start per spacing.
+func policyFor(spacing time.Duration) throttle.Config {
+	p := throttle.DefaultConfig()
+	if spacing == 0 {
+		p.InitialRate, p.MaxRate = unpaced, unpaced
+		return p
+	}
+	p.MaxRate = float64(time.Second) / float64(spacing)
+	p.InitialRate, p.MinRate = min(p.InitialRate, p.MaxRate), min(p.MinRate, p.MaxRate)
+	return p
+}
+
 // spacingFor paces the real portal (which rate-limits hard, §8) unless the
-// user chose a spacing; simulators and proxies of one's own need none.
+// user chose a spacing; simulators and proxies of one's own need none. The
+// spacing is the ceiling of the account's rate policy (shared/throttle).
 func (f *pullFlags) spacingFor(base string) (time.Duration, error) {
 	if f.spacing != "auto" {
 		d, err := time.ParseDuration(f.spacing)

@@ -30,8 +30,8 @@ func TestPullSurvives429AndOutages(t *testing.T) {
 		t.Fatalf("%s, %v\n%s", sum, err, srv.Stats())
 	}
 	checkFiles(t, cfg, truths)
-	if sum.Listed != len(truths) || sum.RateLimited == 0 {
-		t.Fatalf("%s: want %d listed and some 429s seen\n%s", sum, len(truths), srv.Stats())
+	if sum.Listed != len(truths) || sum.RateLimited == 0 || sum.LowestRate >= cfg.Throttle.InitialRate {
+		t.Fatalf("%s: want %d listed, some 429s seen and the rate lowered for them\n%s", sum, len(truths), srv.Stats())
 	}
 	t.Logf("%s", sum)
 }

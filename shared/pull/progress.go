@@ -15,16 +15,18 @@ type counters struct {
 
 // Summary is the outcome of a run.
 type Summary struct {
-	Listed      int // distinct invoices the lists returned
-	Stored      int // XML written by this run
-	Skipped     int // XML already on disk from an earlier run
-	Unavailable int // the portal has no original XML (no dossier): permanent
-	Failed      int // download or write failed after retries
-	ListErrors  int // list windows or rows that could not be read
-	ParseErrors int // XML stored but the parser rejected it (no .json)
-	Retries     int // calls repeated after a retryable error
-	RateLimited int // 429 or firewall answers seen
-	Logins      int // logins performed (1 + re-logins)
+	Listed      int     // distinct invoices the lists returned
+	Stored      int     // XML written by this run
+	Skipped     int     // XML already on disk from an earlier run
+	Unavailable int     // the portal has no original XML (no dossier): permanent
+	Failed      int     // download or write failed after retries
+	ListErrors  int     // list windows or rows that could not be read
+	ParseErrors int     // XML stored but the parser rejected it (no .json)
+	Retries     int     // calls repeated after a retryable error
+	RateLimited int     // 429 or firewall answers seen
+	Logins      int     // logins performed (1 + re-logins)
+	Rate        float64 // the account's request rate at the end (per second)
+	LowestRate  float64 // the lowest it went
 	Elapsed     time.Duration
 }
 
@@ -35,9 +37,9 @@ func (s Summary) OK() bool { return s.Failed == 0 && s.ListErrors == 0 }
 // String is the one-line summary printed at the end of a run.
 func (s Summary) String() string {
 	return fmt.Sprintf("listed %d, stored %d, skipped %d, unavailable %d, failed %d, list errors %d, parse errors %d"+
-		" (%d retries, %d rate-limited, %d logins) in %s, %.1f invoices/s",
+		" (%d retries, %d rate-limited, %d logins, request rate %.2f/s, lowest %.2f/s) in %s, %.1f invoices/s",
 		s.Listed, s.Stored, s.Skipped, s.Unavailable, s.Failed, s.ListErrors, s.ParseErrors,
-		s.Retries, s.RateLimited, s.Logins, s.Elapsed.Round(time.Millisecond), s.rate())
+		s.Retries, s.RateLimited, s.Logins, s.Rate, s.LowestRate, s.Elapsed.Round(time.Millisecond), s.rate())
 }
 
 func (s Summary) rate() float64 {

@@ -20,6 +20,7 @@ import (
 	"github.com/hoadon/hoadon/shared/einvoice"
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/throttle"
 )
 
 // Config is one pull. Client, Username, Password, Solver, From, To and
@@ -34,15 +35,14 @@ type Config struct {
 	Flows    []hoadon.Flow // empty = all four
 	OutDir   string
 
-	Concurrency       int           // parallel downloads (default 3, the portal's comfort zone)
-	Spacing           time.Duration // minimum gap between request starts (0 = none)
-	Attempts          int           // tries per call on transient errors (default 5)
-	RateLimitAttempts int           // tries per call on 429/firewall answers (default 12)
-	BaseDelay         time.Duration // first backoff step (default 1 s)
-	MaxDelay          time.Duration // backoff ceiling (default 2 min)
-	BlockedWait       time.Duration // minimum wait after a firewall block (default 30 s)
-	ReloginMargin     time.Duration // log in again this long before exp (default 2 min)
-	SkipNoDossier     bool          // trust hsgoc: don't ask export-xml for rows without one
+	Concurrency   int           // parallel downloads (default 3, the portal's comfort zone)
+	ReloginMargin time.Duration // log in again this long before exp (default 2 min)
+	SkipNoDossier bool          // trust hsgoc: don't ask export-xml for rows without one
+	// Throttle is the account's rate policy, the pipeline's own: request
+	// rate and its bounds, waits after 429s (Retry-After capped at ten
+	// minutes) and failures, the breaker. Zero means throttle.DefaultConfig().
+	Throttle throttle.Config
+	Clock    throttle.Clock // the policy's clock; nil = real time
 
 	Progress      io.Writer     // progress lines; nil = none
 	ProgressEvery time.Duration // default 2 s
@@ -68,11 +68,9 @@ func (c *Config) fill() error {
 	}
 	c.Flows = flows
 	setInt(&c.Concurrency, 3)
-	setInt(&c.Attempts, 5)
-	setInt(&c.RateLimitAttempts, 12)
-	setDur(&c.BaseDelay, time.Second)
-	setDur(&c.MaxDelay, 2*time.Minute)
-	setDur(&c.BlockedWait, 30*time.Second)
+	if c.Throttle == (throttle.Config{}) {
+		c.Throttle = throttle.DefaultConfig()
+	}
 	setDur(&c.ReloginMargin, 2*time.Minute)
 	setDur(&c.ProgressEvery, 2*time.Second)
 	if c.Logger == nil {
@@ -118,19 +116,24 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	g := &gate{spacing: cfg.Spacing}
-	k := &keeper{login: loginWithRetry(&cfg, g), margin: cfg.ReloginMargin}
+	acct := throttle.NewLocal(cfg.Username, cfg.Throttle, cfg.Clock)
+	k := &keeper{login: loginWithRetry(&cfg, acct), margin: cfg.ReloginMargin}
 	r := &run{cfg: &cfg, stats: &counters{}}
-	r.retry = &retrier{cfg: &cfg, gate: g, keeper: k, stats: r.stats}
+	r.retry = &retrier{acct: acct, keeper: k, stats: r.stats}
+	summary := func() Summary {
+		s := r.stats.summary(time.Since(start), k.count())
+		s.Rate, s.LowestRate = acct.Rates()
+		return s
+	}
 	if _, err := k.get(ctx); err != nil {
-		return r.stats.summary(time.Since(start), k.count()), fmt.Errorf("pull: %w", err)
+		return summary(), fmt.Errorf("pull: %w", err)
 	}
 	stop, done := make(chan struct{}), make(chan struct{})
 	go reportProgress(cfg.Progress, cfg.ProgressEvery, r.stats, start, stop, done)
 	err := r.listAndDownload(ctx)
 	close(stop)
 	<-done
-	sum := r.stats.summary(time.Since(start), k.count())
+	sum := summary()
 	if err != nil {
 		return sum, fmt.Errorf("pull: %w", err)
 	}

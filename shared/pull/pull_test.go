@@ -18,6 +18,7 @@ import (
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/pull"
+	"github.com/hoadon/hoadon/shared/throttle"
 )
 
 func startSim(t *testing.T, mod func(*gdtsim.Options)) *gdtsim.Server {
@@ -53,8 +54,16 @@ func config(t *testing.T, srv *gdtsim.Server, from, to string, mod ...func(*gdt.
 	e, _ := hoadon.ParseDate(to)
 	co := srv.Companies()[0]
 	return pull.Config{Client: c, Username: co.MST, Password: co.Password, Solver: captcha.NewTable(),
-		From: f, To: e, OutDir: t.TempDir(), Concurrency: 3,
-		BaseDelay: 10 * time.Millisecond, MaxDelay: 200 * time.Millisecond, BlockedWait: 10 * time.Millisecond}
+		From: f, To: e, OutDir: t.TempDir(), Concurrency: 3, Throttle: fastPolicy()}
+}
+
+// fastPolicy is the portal's rate policy scaled for a local simulator:
+// starting at 100 requests a second, never below 10, backoff from 10 ms.
+func fastPolicy() throttle.Config {
+	c := throttle.DefaultConfig()
+	c.MinRate, c.InitialRate, c.MaxRate = 10, 100, 200
+	c.BaseDelay, c.MaxDelay, c.BlockedWait = 10*time.Millisecond, 200*time.Millisecond, 10*time.Millisecond
+	return c
 }
 
 // truth is the simulator's ground truth for the pull's company and period.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/throttle"
 )
 
 // keeper holds the run's one portal session. Logging in is single-flight:
@@ -81,34 +82,28 @@ func (k *keeper) marginFor(s *gdt.Session) time.Duration {
 	return min(k.margin, s.ExpiresAt.Sub(s.IssuedAt)/5)
 }
 
-// loginWithRetry is the keeper's login: gdt's captcha loop, retried on
-// outages and rate limits (never on credential errors).
-func loginWithRetry(cfg *Config, g *gate) func(context.Context) (*gdt.Session, error) {
+// loginWithRetry is the keeper's login: gdt's captcha loop, started and
+// retried on outages and rate limits under the account's rate policy
+// (never on credential errors).
+func loginWithRetry(cfg *Config, acct *throttle.Local) func(context.Context) (*gdt.Session, error) {
 	return func(ctx context.Context) (*gdt.Session, error) {
-		var err error
-		for attempt := 1; attempt <= cfg.Attempts; attempt++ {
-			if err = g.wait(ctx); err != nil {
+		var tries throttle.Tries
+		for {
+			if err := acct.Start(ctx); err != nil {
 				return nil, err
 			}
-			var s *gdt.Session
-			s, err = cfg.Client.Login(ctx, cfg.Username, cfg.Password, cfg.Solver)
+			s, err := cfg.Client.Login(ctx, cfg.Username, cfg.Password, cfg.Solver)
 			if err == nil {
+				_ = acct.Record(ctx, nil) // in memory: cannot fail
 				return s, nil
 			}
-			var wait time.Duration
-			switch hoadon.ErrorCode(err) {
-			case hoadon.CodeRateLimited, hoadon.CodeBlocked:
-				wait = max(hoadon.ErrorRetryAfter(err), backoff(cfg.BaseDelay, cfg.MaxDelay, attempt))
-				g.cooldown(wait)
-			case hoadon.CodeTransient:
-				wait = jitter(backoff(cfg.BaseDelay, cfg.MaxDelay, attempt))
-			default:
+			wait, again, _ := acct.Retry(ctx, err, &tries) // in memory: cannot fail
+			if !again {
 				return nil, err
 			}
-			if err := sleep(ctx, wait); err != nil {
+			if err := acct.Sleep(ctx, wait); err != nil {
 				return nil, err
 			}
 		}
-		return nil, err
 	}
 }

@@ -90,23 +90,3 @@ func TestKeeperMarginForShortTokens(t *testing.T) {
 		t.Fatalf("margin = %v, want 2s", m)
 	}
 }
-
-// Ensure backoff doubles and caps, and the gate's cooldown holds callers.
-func TestBackoffAndGate(t *testing.T) {
-	if got := []time.Duration{backoff(time.Second, 10*time.Second, 1), backoff(time.Second, 10*time.Second, 3),
-		backoff(time.Second, 10*time.Second, 9)}; got[0] != time.Second || got[1] != 4*time.Second || got[2] != 10*time.Second {
-		t.Fatalf("backoff = %v", got)
-	}
-	g := &gate{}
-	g.cooldown(30 * time.Millisecond)
-	start := time.Now()
-	if err := g.wait(context.Background()); err != nil || time.Since(start) < 30*time.Millisecond {
-		t.Fatalf("gate did not hold: %v after %v", err, time.Since(start))
-	}
-	g.cooldown(time.Hour)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := g.wait(ctx); err == nil {
-		t.Fatalf("cancelled wait returned nil")
-	}
-}

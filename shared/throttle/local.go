@@ -36,7 +36,9 @@ func (l *Local) Config() Config { return l.ctl.cfg }
 
 // Record feeds one request's outcome into the account's state (see
 // Controller.Record).
-func (l *Local) Record(ctx context.Context, err error) error { return l.ctl.Record(ctx, l.account, err) }
+func (l *Local) Record(ctx context.Context, err error) error {
+	return l.ctl.Record(ctx, l.account, err)
+}
 
 // Retry records a failed request and plans the next try (see
 // Controller.Retry); a 429 holds every start of the run for the wait.

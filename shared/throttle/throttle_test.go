@@ -21,8 +21,8 @@ func TestMain(m *testing.M) { firestoretest.Main(m) }
 const company = "0100109106"
 
 type fixture struct {
-	ctl  *throttle.Controller
-	q    *queue.Queues
+	ctl   *throttle.Controller
+	q     *queue.Queues
 	name  string
 	clock *throttle.ManualClock
 	fs    *firestore.Client

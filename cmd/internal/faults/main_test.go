@@ -40,6 +40,7 @@ const (
 	coRestart
 	coSubscriber
 	coLeftover
+	coDiscoveryStorm
 	numCompanies
 )
 
