@@ -10,6 +10,7 @@ locals {
       "firestore.googleapis.com",
       "iam.googleapis.com",
       "logging.googleapis.com",
+      "monitoring.googleapis.com",
       "run.googleapis.com",
       "secretmanager.googleapis.com",
       "storage.googleapis.com",

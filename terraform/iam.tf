@@ -81,9 +81,9 @@ locals {
       "roles/cloudtasks.viewer",
       "roles/workflows.invoker",
       "roles/logging.logWriter",
+      "roles/monitoring.metricWriter", # shared/metrics' export (and the hybrid VM's monitoring agent)
     ],
     var.gemini_enabled ? ["roles/aiplatform.user"] : [],
-    local.hybrid ? ["roles/monitoring.metricWriter"] : [], # the VM's monitoring agent
   )
 }
 

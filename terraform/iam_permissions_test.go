@@ -117,6 +117,10 @@ var apiPermissions = map[string][]string{
 	"google.golang.org/genai.NewPartFromBytes":                nil,
 	"google.golang.org/genai.NewPartFromText":                 nil,
 	"google.golang.org/genai.Ptr":                             nil,
+
+	// shared/metrics: the exporter creates metric descriptors and writes time series.
+	"github.com/GoogleCloudPlatform/opentelemetry-operations-go/exporter/metric.New":           {"monitoring.metricDescriptors.create", "monitoring.timeSeries.create"},
+	"github.com/GoogleCloudPlatform/opentelemetry-operations-go/exporter/metric.WithProjectID": nil,
 }
 
 // platformPermissions: what the platform does with a runtime account
@@ -153,7 +157,7 @@ func googlePackage(path string) bool {
 		return false
 	}
 	return strings.HasPrefix(path, "cloud.google.com/go/") || strings.HasPrefix(path, "google.golang.org/genai") ||
-		strings.HasPrefix(path, "google.golang.org/api/")
+		strings.HasPrefix(path, "google.golang.org/api/") || strings.HasPrefix(path, "github.com/GoogleCloudPlatform/opentelemetry-operations-go/exporter/")
 }
 
 // googleCalls type-checks the module's packages matching patterns and

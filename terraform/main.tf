@@ -82,6 +82,7 @@ locals {
     HOADON_GEMINI_MODEL          = var.gemini_model
     HOADON_LOCAL                 = "false"
     HOADON_LOG_LEVEL             = var.log_level
+    HOADON_METRICS_EXPORT        = "cloud" # shared/metrics to Cloud Monitoring; monitoring.tf alerts on them
     # Authentication (shared/auth): internal functions take only these
     # accounts' Google ID tokens, minted for one of the functions' URLs; the
     # API takes an API key or an ID token of an api_principals account.

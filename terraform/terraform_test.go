@@ -40,6 +40,7 @@ var optionalEnv = map[string]string{
 	"HOADON_BREAKER_COOLDOWN":    "tuning knob with a production default (2 min)",
 	"HOADON_API_URL":             "read by the CLI on an operator's machine, not by a deployed service",
 	"HOADON_API_KEY":             "read by the CLI on an operator's machine, not by a deployed service",
+	"HOADON_METRICS_INTERVAL":    "tuning knob with a production default (60 s)",
 }
 
 // futureEnv lists variables Terraform sets ahead of the code that reads them.

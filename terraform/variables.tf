@@ -388,3 +388,9 @@ variable "vm_spot" {
   type        = bool
   default     = false
 }
+
+variable "alert_notification_channels" {
+  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alert policies of monitoring.tf notify; empty: incidents show in the console only."
+  type        = list(string)
+  default     = []
+}

@@ -35,7 +35,8 @@ func TestMain(m *testing.M) {
 		var ca string
 		ca, err = writeTrustStore(dir)
 		if err == nil {
-			h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true, Env: map[string]string{"HOADON_TRUSTED_CA_FILE": ca}})
+			h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true, Env: map[string]string{"HOADON_TRUSTED_CA_FILE": ca},
+				Wrap: func(h http.Handler) http.Handler { return routes(h, true) }})
 		}
 	}
 	cancel()

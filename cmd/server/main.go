@@ -5,10 +5,11 @@
 // /health.
 //
 // It reads PORT (default 8080) and LOCAL_ONLY (bind 127.0.0.1 and answer GET
-// /debug/ops with the billable operations counted so far, shared/opcount),
-// and in both modes shuts down gracefully on SIGTERM through the same http.Server:
-// requests in flight finish (Cloud Tasks and Workflows retry anything cut
-// off).
+// /debug/ops with the billable operations counted so far, shared/opcount, and
+// GET /metrics with the operational metrics in Prometheus text,
+// shared/metrics), and in both modes shuts down gracefully on SIGTERM through
+// the same http.Server: requests in flight finish (Cloud Tasks and Workflows
+// retry anything cut off), then the metrics not yet exported are sent.
 package main
 
 import (
@@ -27,6 +28,7 @@ import (
 	"time"
 
 	"github.com/hoadon/hoadon/functions/all"
+	"github.com/hoadon/hoadon/shared/metrics"
 	"github.com/hoadon/hoadon/shared/opcount"
 )
 
@@ -55,7 +57,24 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return serve(ctx, lis, opcount.Wrap(h, local))
+	err = serve(ctx, lis, routes(h, local))
+	flush, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return errors.Join(err, metrics.Shutdown(flush))
+}
+
+// routes is h with the server's own endpoints: the billable operations are
+// counted, and a server bound to loopback answers GET /debug/ops and GET
+// /metrics (in the cloud, metrics go to Cloud Monitoring instead: see
+// shared/metrics).
+func routes(h http.Handler, local bool) http.Handler {
+	if local {
+		m := http.NewServeMux()
+		m.Handle("GET /metrics", metrics.Handler())
+		m.Handle("/", h)
+		h = m
+	}
+	return opcount.Wrap(h, local)
 }
 
 // handler is the function named target on every path (Cloud Run's

@@ -26,6 +26,7 @@ import (
 	"github.com/hoadon/hoadon/shared/httpsig"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/logx"
+	"github.com/hoadon/hoadon/shared/metrics"
 	"github.com/hoadon/hoadon/shared/queue"
 	"github.com/hoadon/hoadon/shared/secret"
 	"github.com/hoadon/hoadon/shared/store"
@@ -219,6 +220,16 @@ func signer(cfg config.Config) (*httpsig.Signer, error) {
 	return &httpsig.Signer{KeyID: cfg.SigningKeyID, Key: key}, nil
 }
 
+// setupMetrics installs the process's metrics (shared/metrics): a failure to reach Cloud
+// Monitoring loses metrics, never an import, so it is logged and the App goes on.
+func (a *App) setupMetrics(ctx context.Context) {
+	cfg := a.Config
+	if err := metrics.Setup(ctx, metrics.Config{Cloud: cfg.MetricsCloud, Project: cfg.Project,
+		Interval: cfg.MetricsInterval, Instance: cfg.Instance}); err != nil {
+		a.Log.Warn("metrics are not exported", "err", err)
+	}
+}
+
 // Close releases the clients.
 func (a *App) Close() error {
 	var errs []error
@@ -245,6 +256,9 @@ func Default(ctx context.Context) (*App, error) {
 			return
 		}
 		defaultApp, defaultErr = New(context.WithoutCancel(ctx), cfg)
+		if defaultErr == nil {
+			defaultApp.setupMetrics(context.WithoutCancel(ctx))
+		}
 	})
 	return defaultApp, defaultErr
 }

@@ -64,6 +64,8 @@ var Vars = []Var{
 	{"HOADON_GEMINI_URL", "", "Vertex AI base URL override (the local fake)"},
 	{"HOADON_LOCAL", "false", "local mode: allows loopback webhook URLs and HOADON_AUTH=off"},
 	{"HOADON_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"HOADON_METRICS_EXPORT", "", "where the operational metrics go besides a local server's GET /metrics: cloud (Cloud Monitoring; the default) or none (the default with HOADON_LOCAL=true)"},
+	{"HOADON_METRICS_INTERVAL", "60s", "how often metrics are exported to Cloud Monitoring (Go duration, at least 10s)"},
 	{"HOADON_INSTANCE", "", "name of this process in login leases (default host name and pid)"},
 	{"HOADON_AUTH", "required", "required: the API needs a key or ID token and internal functions an OIDC token; off: no checks (only with HOADON_LOCAL=true)"},
 	{"HOADON_OIDC_ISSUER", "https://accounts.google.com", "issuer of the ID tokens internal callers and API principals present"},
@@ -112,6 +114,8 @@ type Config struct {
 	APIAudience               string
 	LogLevel                  string
 	Instance                  string
+	MetricsCloud              bool // export metrics to Cloud Monitoring
+	MetricsInterval           time.Duration
 }
 
 // FromEnv reads the process environment.
@@ -178,6 +182,7 @@ func Load(getenv func(string) string) (Config, error) {
 	default:
 		e.fail("HOADON_AUTH must be required or off, not %q", a)
 	}
+	c.MetricsCloud, c.MetricsInterval = metricsExport(&e, c.Local), e.duration("HOADON_METRICS_INTERVAL")
 	if c.Instance == "" {
 		host, _ := os.Hostname()
 		c.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
@@ -187,6 +192,21 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, e.err
 	}
 	return c, nil
+}
+
+// metricsExport reads HOADON_METRICS_EXPORT: cloud by default, none in local mode.
+func metricsExport(e *env, local bool) bool {
+	switch m := e.str("HOADON_METRICS_EXPORT"); m {
+	case "":
+		return !local
+	case "cloud":
+		return true
+	case "none":
+		return false
+	default:
+		e.fail("HOADON_METRICS_EXPORT must be cloud or none, not %q", m)
+		return false
+	}
 }
 
 // list splits a comma-separated value, dropping empty items.
@@ -229,6 +249,9 @@ func (c *Config) validate(e *env) {
 	}
 	if c.RateRaiseEvery < 1 || c.BreakerCooldown <= 0 {
 		e.fail("HOADON_RATE_RAISE_EVERY must be ≥ 1 and HOADON_BREAKER_COOLDOWN > 0")
+	}
+	if c.MetricsCloud && c.MetricsInterval < 10*time.Second {
+		e.fail("HOADON_METRICS_INTERVAL must be at least 10s (Cloud Monitoring takes a point per series every 5 s at most)")
 	}
 	if c.SigningAlg != "ed25519" && c.SigningAlg != "hmac-sha256" {
 		e.fail("HOADON_SIGNING_ALG must be ed25519 or hmac-sha256")

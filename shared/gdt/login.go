@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/metrics"
 )
 
 // MaxCaptchaAttempts is how many captchas Login tries before giving up; every
@@ -160,7 +161,15 @@ func (c *Client) Authenticate(ctx context.Context, username, password string, cp
 // up to MaxCaptchaAttempts tries. Credential and lock-out errors return at
 // once (retrying would lock the account); firewall, rate-limit and outage
 // errors also return at once for the caller's backoff.
+//
+// Its end is counted per user name (the company's MST) and result (shared/metrics).
 func (c *Client) Login(ctx context.Context, username, password string, solver CaptchaSolver) (*Session, error) {
+	s, err := c.login(ctx, username, password, solver)
+	metrics.Login(ctx, username, err)
+	return s, err
+}
+
+func (c *Client) login(ctx context.Context, username, password string, solver CaptchaSolver) (*Session, error) {
 	if solver == nil {
 		return nil, hoadon.Errorf(hoadon.CodeInvalid, "gdt.Login: no captcha solver")
 	}

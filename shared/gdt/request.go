@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/metrics"
 )
 
 // opKind tells the classifier which failure vocabulary applies: a 401 on
@@ -26,6 +27,11 @@ const (
 	opData
 	opExport
 )
+
+// String names the call in the portal answers' metric.
+func (k opKind) String() string {
+	return [...]string{metrics.CallCaptcha, metrics.CallLogin, metrics.CallData, metrics.CallExport}[k]
+}
 
 // call describes one request the way the portal's web app would send it.
 type call struct {
@@ -52,7 +58,8 @@ type response struct {
 }
 
 // send performs c and returns the raw response; transport failures are
-// classified, HTTP statuses are left to the caller's classify call.
+// classified, HTTP statuses are left to the caller's classify call. Every
+// answer, and every call that got none, is counted by class (shared/metrics).
 func (cl *Client) send(ctx context.Context, jar http.CookieJar, token string, c call) (*response, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
@@ -73,8 +80,12 @@ func (cl *Client) send(ctx context.Context, jar http.CookieJar, token string, c 
 	hc.Jar = jar
 	resp, err := hc.Do(req)
 	if err != nil {
+		if ctx.Err() == nil || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			metrics.PortalResponse(ctx, c.kind.String(), 0)
+		}
 		return nil, transportError(ctx, err)
 	}
+	metrics.PortalResponse(ctx, c.kind.String(), resp.StatusCode)
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.limit+1))
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/events"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/metrics"
 )
 
 // DeliverRequest is one event-delivery task: ids only, the event itself
@@ -45,7 +46,9 @@ func (s *Service) Deliver(ctx context.Context, req DeliverRequest) error {
 	if err := json.Unmarshal(ev.Data, &e); err != nil {
 		return hoadon.Wrap(hoadon.CodeBadData, err, "outbox event "+req.EventID+" does not decode")
 	}
-	if err := s.post(ctx, url, e); err != nil {
+	err = s.post(ctx, url, e)
+	metrics.Delivery(ctx, err)
+	if err != nil {
 		return err
 	}
 	subs := make([]string, len(s.Subscribers))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/events"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/metrics"
 	"github.com/hoadon/hoadon/shared/queue"
 	"github.com/hoadon/hoadon/shared/store"
 )
@@ -55,10 +56,19 @@ func collect[T any](s *Service, build func(T) ([]events.Data, error)) *collector
 	return &collector[T]{build: build, at: s.Now}
 }
 
-// dispatch enqueues the delivery of committed events to every subscriber.
+// dispatch counts committed events in the metrics and enqueues their
+// delivery.
+func (s *Service) dispatch(ctx context.Context, evs []store.OutboxEvent) {
+	for _, ev := range evs {
+		metrics.Event(ctx, events.Type(ev.Type))
+	}
+	s.enqueueDeliveries(ctx, evs)
+}
+
+// enqueueDeliveries enqueues the delivery of events to every subscriber.
 // A failure here loses nothing: the outbox keeps the event and the status
 // sweep enqueues it again.
-func (s *Service) dispatch(ctx context.Context, evs []store.OutboxEvent) {
+func (s *Service) enqueueDeliveries(ctx context.Context, evs []store.OutboxEvent) {
 	if len(s.Subscribers) == 0 || len(evs) == 0 {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/events"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/metrics"
 	"github.com/hoadon/hoadon/shared/queue"
 )
 
@@ -57,6 +58,13 @@ const (
 // lost, and re-dispatching events whose delivery was never enqueued.
 func (s *Service) Status(ctx context.Context, req StatusRequest) (Progress, error) {
 	p, err := s.Progress(ctx, req.ImportID)
+	if err == nil {
+		backlog := p.Pending
+		if p.Import.State.Final() {
+			backlog = 0 // a finished import's leftover tasks are dropped when they run
+		}
+		metrics.Backlog(ctx, p.Import.Params.CompanyID, backlog)
+	}
 	if err != nil || p.Import.State.Final() {
 		s.sweeps.Delete(req.ImportID)
 		return p, err
@@ -169,5 +177,5 @@ func (s *Service) sweepOutbox(ctx context.Context) {
 		s.Log.WarnContext(ctx, "sweeping the outbox", "err", err)
 		return
 	}
-	s.dispatch(ctx, evs)
+	s.enqueueDeliveries(ctx, evs)
 }

@@ -41,4 +41,26 @@ run "foundation" {
     condition     = google_project_iam_member.functions["roles/cloudtasks.viewer"].role == "roles/cloudtasks.viewer"
     error_message = "The functions account needs cloudtasks.tasks.get (TaskExists) through roles/cloudtasks.viewer."
   }
+
+  assert {
+    condition     = google_project_iam_member.functions["roles/monitoring.metricWriter"].role == "roles/monitoring.metricWriter"
+    error_message = "Every process exports its metrics to Cloud Monitoring (shared/metrics): the functions account writes time series."
+  }
+
+  assert {
+    condition = alltrue([
+      strcontains(google_monitoring_alert_policy.login_failing.conditions[0].condition_prometheus_query_language[0].query, "workload_googleapis_com:hoadon_portal_logins"),
+      strcontains(google_monitoring_alert_policy.login_failing.conditions[0].condition_prometheus_query_language[0].query, "[1d]"),
+      strcontains(google_monitoring_alert_policy.login_failing.conditions[0].condition_prometheus_query_language[0].query, "by (company)"),
+    ])
+    error_message = "The login alert watches hoadon.portal.logins per company over a day."
+  }
+
+  assert {
+    condition = alltrue([
+      strcontains(google_monitoring_alert_policy.deliveries_failing.conditions[0].condition_prometheus_query_language[0].query, "workload_googleapis_com:hoadon_event_deliveries"),
+      google_monitoring_alert_policy.deliveries_failing.conditions[0].condition_prometheus_query_language[0].duration == "3600s",
+    ])
+    error_message = "The delivery alert watches hoadon.event.deliveries and fires after an hour of failures."
+  }
 }

@@ -44,6 +44,10 @@ type Options struct {
 	// emulator persisting to this file, so RestartTasks can stop it and
 	// start it again on the same address with its queues and tasks.
 	TasksStateFile string
+	// Wrap, when set, wraps the functions' handler as the server command
+	// does (its own endpoints: GET /metrics, GET /debug/ops), so the tests of
+	// that command meet the handler it serves.
+	Wrap func(http.Handler) http.Handler
 	// Subprocess runs the server as a separate process, built from
 	// ./cmd/server at Start, instead of serving the functions in this
 	// process: StopServer then kills it with SIGKILL. The webhook
@@ -99,6 +103,9 @@ func Start(ctx context.Context, opts Options) (*Harness, error) {
 		return nil, errors.Join(err, h.Close())
 	}
 	h.handler = all.Mux() // after configure: the routes depend on the environment
+	if opts.Wrap != nil {
+		h.handler = opts.Wrap(h.handler)
+	}
 	if !opts.Subprocess {
 		h.serve(lis)
 		return h, nil
