@@ -7,10 +7,10 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"strings"
-	"sync"
 	"time"
 
 	"cloud.google.com/go/firestore"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"google.golang.org/api/iterator"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -41,25 +41,30 @@ type APIKey struct {
 func (a APIKey) Access() hoadon.Access { return accessOf(a.Tenant, a.Role, a.Companies) }
 
 // Keys stores API keys in Firestore (apikeys/{sha256 of the key}).
+//
+// Lookups are cached per instance in two bounded LRU caches: valid keys
+// for CacheValid (so a revoked key stops passing within that time) and
+// unknown or revoked keys for CacheInvalid, in a cache of their own so a
+// flood of made-up keys cannot evict the valid ones.
 type Keys struct {
-	fs    *firestore.Client
-	now   func() time.Time
-	mu    sync.Mutex
-	cache map[string]cached // hash → last lookup
+	fs      *firestore.Client
+	now     func() time.Time
+	valid   *expirable.LRU[string, Principal] // hash → principal of a valid key
+	invalid *expirable.LRU[string, struct{}]  // hashes known unknown or revoked
 }
 
-type cached struct {
-	p     Principal
-	ok    bool
-	until time.Time
-}
-
-// cacheFor bounds how long a revoked key may still pass on one instance.
-const cacheFor = 30 * time.Second
+// Cache bounds: revocation reaches every instance within CacheValid.
+const (
+	CacheValid   = 4 * time.Second
+	CacheInvalid = 2 * time.Second
+	cacheKeys    = 10000
+)
 
 // NewKeys returns the key store.
 func NewKeys(fs *firestore.Client) *Keys {
-	return &Keys{fs: fs, now: time.Now, cache: map[string]cached{}}
+	return &Keys{fs: fs, now: time.Now,
+		valid:   expirable.NewLRU[string, Principal](cacheKeys, nil, CacheValid),
+		invalid: expirable.NewLRU[string, struct{}](cacheKeys, nil, CacheInvalid)}
 }
 
 func hash(key string) string {
@@ -161,16 +166,13 @@ func (k *Keys) LookupHash(ctx context.Context, h string) (Principal, bool, error
 	if len(h) != sha256.Size*2 {
 		return Principal{}, false, nil
 	}
-	now := k.now()
-	k.mu.Lock()
-	c, hit := k.cache[h]
-	k.mu.Unlock()
-	if hit && now.Before(c.until) {
-		return c.p, c.ok, nil
+	if p, ok := k.valid.Get(h); ok {
+		return p, true, nil
+	}
+	if _, ok := k.invalid.Get(h); ok {
+		return Principal{}, false, nil
 	}
 	snap, err := k.fs.Collection("apikeys").Doc(h).Get(ctx)
-	var p Principal
-	ok := false
 	switch {
 	case status.Code(err) == codes.NotFound:
 	case err != nil:
@@ -180,11 +182,12 @@ func (k *Keys) LookupHash(ctx context.Context, h string) (Principal, bool, error
 		if err := snap.DataTo(&a); err != nil {
 			return Principal{}, false, gcp.Classify("auth: reading the API key", err)
 		}
-		ok = a.RevokedAt.IsZero()
-		p = Principal{Access: a.Access(), Name: a.Name, KeyID: a.ID}
+		if a.RevokedAt.IsZero() {
+			p := Principal{Access: a.Access(), Name: a.Name, KeyID: a.ID}
+			k.valid.Add(h, p)
+			return p, true, nil
+		}
 	}
-	k.mu.Lock()
-	k.cache[h] = cached{p: p, ok: ok, until: now.Add(cacheFor)}
-	k.mu.Unlock()
-	return p, ok, nil
+	k.invalid.Add(h, struct{}{})
+	return Principal{}, false, nil
 }

@@ -135,6 +135,21 @@ func TestAPIKeys(t *testing.T) {
 	if err := keys.Revoke(ctx, rec.ID); err != nil {
 		t.Fatal(err)
 	}
+	// This instance (cached) refuses it within auth.CacheValid.
+	deadline := time.Now().Add(auth.CacheValid + time.Second)
+	for {
+		_, ok, err := keys.Lookup(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("revoked key still valid on this instance after %s", auth.CacheValid+time.Second)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	// Another instance (no cache) refuses the revoked key at once.
 	if _, ok, err := auth.NewKeys(fs).Lookup(ctx, key); err != nil || ok {
 		t.Fatalf("revoked key: valid %v, %v", ok, err)
