@@ -21,8 +21,9 @@
 // Downloads leave the waiting to Cloud Tasks (the queue's retry backoff at
 // the halved rate): a handler does not sleep.
 //
-// Breaker: BreakerThreshold consecutive failures (5xx, timeouts, rejected
-// tokens) pause the account for Cooldown; Heal resumes it afterwards.
+// Pauses: BreakerThreshold consecutive failures (5xx, timeouts, rejected
+// tokens) pause the account for Cooldown (the breaker), a Retry-After of
+// PauseAfter or more pauses it until then; Heal resumes it afterwards.
 //
 // The pipeline keeps the state in Firestore (rates/{mst}) so every instance
 // agrees; successes are counted in memory and written only when the rate
@@ -49,6 +50,11 @@ type Config struct {
 	// BreakerThreshold consecutive failures pause the account for Cooldown.
 	BreakerThreshold int
 	Cooldown         time.Duration
+	// PauseAfter: a Retry-After at least this long pauses the account
+	// until it has passed, so queued downloads do not spend their attempts
+	// on answers the portal announced. Shorter ones are left to the lowered
+	// rate and the retry backoff.
+	PauseAfter time.Duration
 	// The retry schedule of one call (see Next).
 	BaseDelay, MaxDelay time.Duration // backoff BaseDelay·2^(n−1), capped at MaxDelay
 	BlockedWait         time.Duration // least wait after a firewall block
@@ -60,7 +66,7 @@ type Config struct {
 // every ten seconds, halve on throttling, raise by 0.5/s every 20 successes.
 func DefaultConfig() Config {
 	return Config{MinRate: 0.1, InitialRate: 4, MaxRate: 10, Step: 0.5, RaiseEvery: 20,
-		Debounce: 2 * time.Second, BreakerThreshold: 10, Cooldown: 2 * time.Minute,
+		Debounce: 2 * time.Second, BreakerThreshold: 10, Cooldown: 2 * time.Minute, PauseAfter: time.Minute,
 		BaseDelay: time.Second, MaxDelay: 2 * time.Minute, BlockedWait: 30 * time.Second,
 		Attempts: 5, RateLimitAttempts: 12}
 }
@@ -124,7 +130,7 @@ func (c *Controller) Record(ctx context.Context, account string, err error) erro
 	case err == nil:
 		return c.Succeeded(ctx, account)
 	case throttled(err):
-		return c.Throttled(ctx, account)
+		return c.Throttled(ctx, account, hoadon.ErrorRetryAfter(err))
 	}
 	switch hoadon.ErrorCode(err) {
 	case hoadon.CodeTransient, hoadon.CodeWrongCaptcha, hoadon.CodeSessionExpired:
@@ -179,25 +185,48 @@ func (c *Controller) init(r *store.RateState) {
 	}
 }
 
-// Throttled records a 429 or firewall block: the rate halves, at most once
-// per Debounce.
-func (c *Controller) Throttled(ctx context.Context, company string) error {
+// Throttled records a 429 or firewall block that advised retryAfter: the
+// rate halves, at most once per Debounce, and a Retry-After of PauseAfter
+// or more (capped at hoadon.MaxRetryAfter) pauses the account until then.
+func (c *Controller) Throttled(ctx context.Context, company string, retryAfter time.Duration) error {
 	c.mu.Lock()
 	c.successes[company] = 0
 	c.mu.Unlock()
 	now := c.clock.Now()
-	st, changed, err := c.st.UpdateRate(ctx, company, func(r *store.RateState) bool {
+	var halved, paused bool
+	st, _, err := c.st.UpdateRate(ctx, company, func(r *store.RateState) bool {
 		c.init(r)
-		if now.Sub(r.Decreased) < c.cfg.Debounce {
-			return false // already halved for this burst
+		halved, paused = false, false
+		if now.Sub(r.Decreased) >= c.cfg.Debounce { // else already halved for this burst
+			r.Rate, r.Decreased, halved = max(c.cfg.MinRate, r.Rate/2), now, true
 		}
-		r.Rate, r.Decreased = max(c.cfg.MinRate, r.Rate/2), now
-		return true
+		if until := now.Add(hoadon.CapRetryAfter(retryAfter)); c.cfg.PauseAfter > 0 && retryAfter >= c.cfg.PauseAfter && until.After(r.PausedUntil) {
+			paused = r.PausedUntil.IsZero() // else the queue is paused already
+			r.PausedUntil = until
+			return true
+		}
+		return halved
 	})
-	if err != nil || !changed {
+	if err != nil {
 		return err
 	}
-	return c.apply(ctx, company, st.Rate)
+	if halved {
+		if err := c.apply(ctx, company, st.Rate); err != nil {
+			return err
+		}
+	}
+	if !paused {
+		return nil
+	}
+	return c.pause(ctx, company)
+}
+
+func (c *Controller) pause(ctx context.Context, company string) error {
+	q, err := c.q.EnsureCompanyQueue(ctx, company)
+	if err != nil {
+		return err
+	}
+	return c.q.Pause(ctx, q)
 }
 
 // Succeeded records a successful request; every RaiseEvery of them the
@@ -251,11 +280,7 @@ func (c *Controller) Failed(ctx context.Context, company string) error {
 	if err != nil || !tripped {
 		return err
 	}
-	q, err := c.q.EnsureCompanyQueue(ctx, company)
-	if err != nil {
-		return err
-	}
-	return c.q.Pause(ctx, q)
+	return c.pause(ctx, company)
 }
 
 // Heal resumes an account whose cool-down has passed. Callers that run

@@ -11,6 +11,7 @@ import (
 	tasksemu "github.com/hoadon/hoadon/emulators/cloudtasks"
 	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
 	"github.com/hoadon/hoadon/shared/gcp"
+	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/queue"
 	"github.com/hoadon/hoadon/shared/store"
 	"github.com/hoadon/hoadon/shared/throttle"
@@ -68,7 +69,7 @@ func (f *fixture) rate(t *testing.T) (cloudtaskspb.Queue_State, float64) {
 func TestHalvesOncePerBurstAndRecovers(t *testing.T) {
 	f, ctx := newFixture(t), context.Background()
 	for i := 0; i < 3; i++ { // a burst of 429s from concurrent downloads
-		if err := f.ctl.Throttled(ctx, company); err != nil {
+		if err := f.ctl.Throttled(ctx, company, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +77,7 @@ func TestHalvesOncePerBurstAndRecovers(t *testing.T) {
 		t.Fatalf("after one burst: rate %v, want 2 (4 halved once)", r)
 	}
 	f.clock.Advance(3 * time.Second)
-	f.ctl.Throttled(ctx, company)
+	f.ctl.Throttled(ctx, company, 0)
 	if _, r := f.rate(t); r != 1 {
 		t.Fatalf("after a second burst: rate %v, want 1", r)
 	}
@@ -113,5 +114,31 @@ func TestBreakerPausesThenHeals(t *testing.T) {
 	}
 	if st, _ := f.rate(t); st != cloudtaskspb.Queue_RUNNING {
 		t.Errorf("state after heal: %v", st)
+	}
+}
+
+// Ensure a long Retry-After pauses the company queue until it has passed
+// (an hour asked, the ten-minute cap kept) and a short one does not.
+func TestLongRetryAfterPausesUntilItPasses(t *testing.T) {
+	f, ctx := newFixture(t), context.Background()
+	if err := f.ctl.Throttled(ctx, company, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := f.rate(t); st != cloudtaskspb.Queue_RUNNING {
+		t.Fatalf("paused for a 30 s Retry-After: %v", st)
+	}
+	if err := f.ctl.Throttled(ctx, company, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := f.rate(t); st != cloudtaskspb.Queue_PAUSED {
+		t.Fatalf("not paused for an hour's Retry-After: %v", st)
+	}
+	f.clock.Advance(hoadon.MaxRetryAfter - time.Second)
+	if resumed, err := f.ctl.Heal(ctx, company); err != nil || resumed {
+		t.Fatalf("resumed before the Retry-After passed: %v %v", resumed, err)
+	}
+	f.clock.Advance(time.Second)
+	if resumed, err := f.ctl.Heal(ctx, company); err != nil || !resumed {
+		t.Fatalf("not resumed after the capped ten minutes: %v %v", resumed, err)
 	}
 }
