@@ -86,6 +86,7 @@ done
 
 say "console: $api/ui/ (sign in with the key in $dir/apikey, or once with this link:)"
 link=$(bin/hoadon apikey link --ttl 30m 2>/dev/null) && say "  $link"
+say "metrics (Prometheus text): $api/metrics"
 
 say "importing $mst from $from to $to"
 id=$(bin/hoadon start --mst "$mst" --password-file "$pwfile" --from "$from" --to "$to" --json |
