@@ -93,12 +93,13 @@ const (
 // the simulator and the subscriber's gate counted.
 func TestMetrics(t *testing.T) {
 	sim := h.Stack.GDT()
-	c := sim.Companies()[3]
+	c := sim.Companies()[6] // no session of it exists: the wrong password reaches the portal
 	before, simBefore := scrape(t), sim.Stats()
 
 	// Refused password, with the subscriber down: its events' deliveries fail.
 	rejected := h.SubscriberRejected()
 	h.SetSubscriberDown(true)
+	t.Cleanup(func() { h.SetSubscriberDown(false) })
 	bad := start(t, c.MST, "not-the-password")
 	if st := waitFor(t, bad, time.Minute, final); st["status"] != "failed" {
 		t.Fatalf("wrong password: import %v, want failed", st["status"])
@@ -109,15 +110,7 @@ func TestMetrics(t *testing.T) {
 	}
 	h.SetSubscriberDown(false)
 
-	// A period nothing else imported, so invoices are stored, not skipped.
-	body := startBody(c.MST, c.Password)
-	params := body["task_params"].(map[string]any)
-	params["date_range_start"], params["date_range_end"] = "2026-06-01", "2026-07-31"
-	code, out := request(t, "POST", "/api/tasks/start", body)
-	if code != http.StatusAccepted {
-		t.Fatalf("start = %d %v", code, out)
-	}
-	id := out["task_id"].(string)
+	id := start(t, c.MST, c.Password)
 	backlog := watchBacklog(t, c.MST)
 	waitFor(t, id, time.Minute, func(st map[string]any) bool { return count(st, "stored") > 0 || final(st) })
 	rateLimitOnce(t, sim)
