@@ -58,7 +58,7 @@ locals {
   # Events go to the configured subscribers and, when deployed, to our own sink.
   webhook_urls = concat(var.webhook_urls, var.eventsink_enabled ? [local.run_url["eventsink"]] : [])
 
-  # Configuration of every pipeline process (shared/config.Vars).
+  # Configuration of every pipeline process (declared settings: shared/config.Settings).
   pipeline_env = merge({
     HOADON_PROJECT               = var.project_id
     HOADON_LOCATION              = var.region

@@ -15,7 +15,6 @@ import (
 
 	"github.com/hoadon/hoadon/functions/all"
 	"github.com/hoadon/hoadon/shared/config"
-	"github.com/hoadon/hoadon/shared/sink"
 )
 
 const (
@@ -41,13 +40,11 @@ var optionalEnv = map[string]string{
 	"HOADON_API_URL":             "read by the CLI on an operator's machine, not by a deployed service",
 	"HOADON_API_KEY":             "read by the CLI on an operator's machine, not by a deployed service",
 	"HOADON_METRICS_INTERVAL":    "tuning knob with a production default (60 s)",
+	"HOADON_SINK_URL":            "the sink rebuilds the signed URL from each request (HOADON_SINK_TRUST_FORWARDED_PROTO behind Cloud Run)",
 }
 
 // futureEnv lists variables Terraform sets ahead of the code that reads them.
 var futureEnv = map[string]string{}
-
-// sinkEnv are the event sink's variables (shared/sink).
-var sinkEnv = []string{sink.EnvKeys, sink.EnvMaxAge, sink.EnvTrustForwardedProto}
 
 // callers maps each internal caller to the functions it invokes with OIDC.
 var callers = map[string][]string{
@@ -209,13 +206,9 @@ module "functions" {
 func TestEnvironmentIsComplete(t *testing.T) {
 	var required []string
 	known := map[string]bool{}
-	for _, v := range config.Vars {
+	for _, v := range config.Settings() {
 		required = append(required, v.Name)
 		known[v.Name] = true
-	}
-	required = append(required, sinkEnv...)
-	for _, n := range sinkEnv {
-		known[n] = true
 	}
 	for n := range futureEnv {
 		known[n] = true
@@ -229,7 +222,7 @@ func TestEnvironmentIsComplete(t *testing.T) {
 	}
 	for n := range optionalEnv {
 		if !known[n] {
-			t.Errorf("optionalEnv lists %s, which config.Vars no longer has", n)
+			t.Errorf("optionalEnv lists %s, which no component declares (config.Settings)", n)
 		}
 	}
 	expectNone(t, "env", checkEnv(load(t), required, optionalEnv, known))

@@ -140,12 +140,9 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 		}
 	}
 	st := store.New(fs)
-	qs := queue.New(tasks, queueConfig(cfg))
-	tc := throttle.DefaultConfig()
-	tc.InitialRate, tc.MaxRate = cfg.CompanyRate, cfg.CompanyMax
-	tc.RaiseEvery, tc.Cooldown = cfg.RateRaiseEvery, cfg.BreakerCooldown
+	qs := queue.New(tasks, cfg.Queue)
 	return importer.Deps{
-		Store: st, Blobs: blob.New(gcs, cfg.Bucket), Queues: qs, Throttle: throttle.New(qs, st, tc),
+		Store: st, Blobs: blob.New(gcs, cfg.Bucket), Queues: qs, Throttle: throttle.New(qs, st, cfg.Throttle),
 		Box: box, Portal: portal, Solver: solver, Signatures: sigs,
 		Workflows: workflow.New(execs, cfg.Project, cfg.Location, cfg.Workflow),
 		Endpoints: importer.Endpoints{Download: cfg.DownloadURL, Deliver: cfg.DeliverURL,
@@ -168,14 +165,6 @@ func (a *App) policy(st *store.Store) (*auth.Policy, error) {
 		p.API = auth.NewTokenVerifier(cfg.OIDCIssuer, []string{cfg.APIAudience}, emails)
 	}
 	return p, nil
-}
-
-func queueConfig(cfg config.Config) queue.Config {
-	qc := queue.DefaultConfig()
-	qc.Project, qc.Location, qc.ServiceAccount = cfg.Project, cfg.Location, cfg.TasksServiceAccount
-	qc.Concurrency, qc.InitialRate, qc.MaxRate = cfg.CompanyConcurrency, cfg.CompanyRate, cfg.CompanyMax
-	qc.MaxAttempts, qc.MinBackoff, qc.MaxBackoff = cfg.TasksMaxAttempts, cfg.TasksMinBackoff, cfg.TasksMaxBackoff
-	return qc
 }
 
 func portalClient(cfg config.Config) (*gdt.Client, error) {

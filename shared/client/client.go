@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/settings"
 )
 
 // Environment variables the client reads.
@@ -42,6 +43,13 @@ const (
 	// DefaultURL is where cmd/server listens by default.
 	DefaultURL = "http://127.0.0.1:8080"
 )
+
+// Settings documents the variables the client reads, for the list of every
+// setting (shared/config); HOADON_FUNCTIONS_URL is declared there.
+var Settings = []settings.Setting{
+	{Name: EnvAPIURL, Component: "client", Help: "task API base URL for the CLI (default " + EnvFunctionsURL + ", else " + DefaultURL + ")"},
+	{Name: EnvAPIKey, Component: "client", Help: "API key the CLI sends as X-API-Key"},
+}
 
 // Client talks to one task API. It is safe for concurrent use.
 type Client struct {

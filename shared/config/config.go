@@ -1,9 +1,16 @@
 // Package config reads the configuration of the server, the functions and
 // the CLI from environment variables with one prefix, HOADON_ (plus the
 // Google-standard emulator variables the client libraries read themselves).
-// Every variable is listed in Vars with its meaning and default; the README's
-// configuration table and the Terraform checks are built on that list.
+//
+// Each component declares its own settings once, as tags on its
+// configuration's fields (shared/settings): Config holds the deployment's
+// and nests those of shared/queue and shared/throttle; shared/sink and
+// shared/client, which read their own, declare theirs in a table. Settings lists them all; the README's configuration
+// table is generated from that list (go generate) and the Terraform checks
+// read it.
 package config
+
+//go:generate go run ./internal/readme ../../README.md
 
 import (
 	"fmt"
@@ -11,111 +18,92 @@ import (
 	"net/url"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hoadon/hoadon/shared/client"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/queue"
 	"github.com/hoadon/hoadon/shared/secret"
+	"github.com/hoadon/hoadon/shared/settings"
+	"github.com/hoadon/hoadon/shared/sink"
+	"github.com/hoadon/hoadon/shared/throttle"
 )
 
-// Var documents one environment variable.
-type Var struct {
-	Name, Default, Help string
-}
-
-// Vars lists every variable the configuration reads.
-var Vars = []Var{
-	{"HOADON_PROJECT", "", "Google Cloud project id (falls back to GOOGLE_CLOUD_PROJECT)"},
-	{"HOADON_LOCATION", "asia-southeast1", "region of the queues and the workflow"},
-	{"HOADON_BUCKET", "", "GCS bucket for invoice files and import reports"},
-	{"HOADON_GDT_BASE_URL", "https://hoadondientu.gdt.gov.vn/api", "portal base URL including its prefix (legacy: https://hoadondientu.gdt.gov.vn:30000)"},
-	{"HOADON_GDT_PROXY", "", "HTTP proxy for portal calls (the portal may refuse foreign IPs)"},
-	{"HOADON_GDT_REQUIRE_TTXLY", "false", "list purchase invoices per ttxly value (5, 6, 8)"},
-	{"HOADON_TASKS_ENDPOINT", "", "Cloud Tasks emulator host:port; empty uses Google"},
-	{"HOADON_WORKFLOWS_ENDPOINT", "", "Workflows emulator host:port; empty uses Google"},
-	{"HOADON_WORKFLOW", "invoice_import", "workflow id that runs an import"},
-	{"HOADON_FUNCTIONS_URL", "", "base URL serving every function at /<name> (the VM or local server)"},
-	{"HOADON_DOWNLOAD_URL", "", "URL of the download function (default HOADON_FUNCTIONS_URL/download)"},
-	{"HOADON_BURST_DOWNLOAD_URL", "", "hybrid mode: serverless download function that takes new download tasks while the backlog is high"},
-	{"HOADON_BURST_THRESHOLD", "200", "pending downloads across running imports above which new tasks go to HOADON_BURST_DOWNLOAD_URL (back below half of it)"},
-	{"HOADON_DELIVER_URL", "", "URL of the deliver function (default HOADON_FUNCTIONS_URL/deliver)"},
-	{"HOADON_TASKS_SERVICE_ACCOUNT", "", "service account whose OIDC token tasks carry"},
-	{"HOADON_ENCRYPTION_KEY", "", "32-byte key (hex or base64) sealing stored passwords and tokens"},
-	{"HOADON_ENCRYPTION_KEY_FILE", "", "file holding HOADON_ENCRYPTION_KEY (a mounted secret)"},
-	{"HOADON_WEBHOOK_URLS", "", "comma-separated subscriber URLs every event is delivered to (https; loopback only with HOADON_LOCAL)"},
-	{"HOADON_SIGNING_KEY_ID", "hoadon", "key id in the events' RFC 9421 signatures"},
-	{"HOADON_SIGNING_ALG", "ed25519", "signature algorithm: ed25519 or hmac-sha256"},
-	{"HOADON_SIGNING_KEY", "", "signing key (Ed25519 private key PEM/base64, or HMAC secret base64)"},
-	{"HOADON_SIGNING_KEY_FILE", "", "file holding HOADON_SIGNING_KEY"},
-	{"HOADON_DISCOVERY_CONCURRENCY", "2", "windows an import lists at once (as in the workflow): the company queue leaves them their portal slots while discovery runs"},
-	{"HOADON_COMPANY_CONCURRENCY", "4", "parallel downloads per company (the portal account's allowance)"},
-	{"HOADON_COMPANY_RATE", "4", "initial downloads per second per company"},
-	{"HOADON_COMPANY_MAX_RATE", "10", "ceiling of the adaptive rate per company"},
-	{"HOADON_TASKS_MAX_ATTEMPTS", "12", "deliveries of one download task before its invoice is recorded failed"},
-	{"HOADON_TASKS_MIN_BACKOFF", "2s", "first retry delay of a download task (Go duration)"},
-	{"HOADON_TASKS_MAX_BACKOFF", "5m", "longest retry delay of a download task (Go duration)"},
-	{"HOADON_RATE_RAISE_EVERY", "20", "successful downloads per step up of a company's adaptive rate"},
-	{"HOADON_BREAKER_COOLDOWN", "2m", "how long a company queue stays paused after consecutive portal failures (Go duration)"},
-	{"HOADON_TRUSTED_CA_FILE", "", "PEM file of CA certificates invoice signatures must chain to; empty: chains not checked"},
-	{"HOADON_GEMINI_PROJECT", "", "Vertex AI project for the captcha fallback; empty disables it"},
-	{"HOADON_GEMINI_LOCATION", "us-central1", "Vertex AI location"},
-	{"HOADON_GEMINI_MODEL", "gemini-2.5-flash", "model for the captcha fallback"},
-	{"HOADON_GEMINI_URL", "", "Vertex AI base URL override (the local fake)"},
-	{"HOADON_LOCAL", "false", "local mode: allows loopback webhook URLs and HOADON_AUTH=off"},
-	{"HOADON_LOG_LEVEL", "info", "debug, info, warn or error"},
-	{"HOADON_METRICS_EXPORT", "", "where the operational metrics go besides a local server's GET /metrics: cloud (Cloud Monitoring; the default) or none (the default with HOADON_LOCAL=true)"},
-	{"HOADON_METRICS_INTERVAL", "60s", "how often metrics are exported to Cloud Monitoring (Go duration, at least 10s)"},
-	{"HOADON_INSTANCE", "", "name of this process in login leases (default host name and pid)"},
-	{"HOADON_AUTH", "required", "required: the API needs a key or ID token and internal functions an OIDC token; off: no checks (only with HOADON_LOCAL=true)"},
-	{"HOADON_OIDC_ISSUER", "https://accounts.google.com", "issuer of the ID tokens internal callers and API principals present"},
-	{"HOADON_INTERNAL_PRINCIPALS", "", "comma-separated service accounts allowed to call internal functions (Workflows, Cloud Tasks, Scheduler)"},
-	{"HOADON_INTERNAL_AUDIENCES", "", "comma-separated URLs internal tokens may be minted for (default: HOADON_FUNCTIONS_URL, the download and deliver URLs; HOADON_BURST_DOWNLOAD_URL is always added)"},
-	{"HOADON_API_PRINCIPALS", "", "comma-separated Google accounts allowed to call the task API with an ID token (API keys always work)"},
-	{"HOADON_API_AUDIENCE", "", "audience of the task API's ID tokens (its URL)"},
-	{"HOADON_API_URL", "", "task API base URL for the CLI (default HOADON_FUNCTIONS_URL, else http://127.0.0.1:8080)"},
-	{"HOADON_API_KEY", "", "API key the CLI sends as X-API-Key"},
-}
-
-// Config is the validated configuration.
+// Config is the validated configuration. Tagged fields are read from the
+// environment (shared/settings); the others are derived by Load.
 type Config struct {
-	Project, Location, Bucket string
-	GDTBaseURL, GDTProxy      string
-	GDTRequireTTXLY           bool
-	TasksEndpoint             string
-	WorkflowsEndpoint         string
-	Workflow                  string
-	DownloadURL, DeliverURL   string
-	TasksServiceAccount       string
-	EncryptionKey             []byte
-	Webhooks                  []string
-	SigningKeyID, SigningAlg  string
-	SigningKey                string
-	CompanyConcurrency        int
-	CompanyRate, CompanyMax   float64
-	TasksMaxAttempts          int
-	TasksMinBackoff           time.Duration
-	TasksMaxBackoff           time.Duration
-	RateRaiseEvery            int
-	BreakerCooldown           time.Duration
-	GeminiProject             string
-	GeminiLocation            string
-	GeminiModel, GeminiURL    string
-	TrustedCAFile             string
-	DiscoveryConcurrency      int
-	BurstDownloadURL          string
-	BurstThreshold            int
-	Local                     bool
-	AuthOff                   bool
-	OIDCIssuer                string
-	InternalPrincipals        []string
-	InternalAudiences         []string
-	APIPrincipals             []string
-	APIAudience               string
-	LogLevel                  string
-	Instance                  string
-	MetricsCloud              bool // export metrics to Cloud Monitoring
-	MetricsInterval           time.Duration
+	Project         string `env:"HOADON_PROJECT" help:"Google Cloud project id (falls back to GOOGLE_CLOUD_PROJECT)"`
+	Location        string `env:"HOADON_LOCATION" default:"asia-southeast1" help:"region of the queues and the workflow"`
+	Bucket          string `env:"HOADON_BUCKET" help:"GCS bucket for invoice files and import reports"`
+	GDTBaseURL      string `env:"HOADON_GDT_BASE_URL" default:"https://hoadondientu.gdt.gov.vn/api" help:"portal base URL including its prefix (legacy: https://hoadondientu.gdt.gov.vn:30000)"`
+	GDTProxy        string `env:"HOADON_GDT_PROXY" help:"HTTP proxy for portal calls (the portal may refuse foreign IPs)"`
+	GDTRequireTTXLY bool   `env:"HOADON_GDT_REQUIRE_TTXLY" default:"false" help:"list purchase invoices per ttxly value (5, 6, 8)"`
+
+	TasksEndpoint     string `env:"HOADON_TASKS_ENDPOINT" help:"Cloud Tasks emulator host:port; empty uses Google"`
+	WorkflowsEndpoint string `env:"HOADON_WORKFLOWS_ENDPOINT" help:"Workflows emulator host:port; empty uses Google"`
+	Workflow          string `env:"HOADON_WORKFLOW" default:"invoice_import" help:"workflow id that runs an import"`
+
+	FunctionsURL     string `env:"HOADON_FUNCTIONS_URL" help:"base URL serving every function at /<name> (the VM or local server)"`
+	DownloadURL      string `env:"HOADON_DOWNLOAD_URL" help:"URL of the download function (default HOADON_FUNCTIONS_URL/download)"`
+	BurstDownloadURL string `env:"HOADON_BURST_DOWNLOAD_URL" help:"hybrid mode: serverless download function that takes new download tasks while the backlog is high"`
+	BurstThreshold   int    `env:"HOADON_BURST_THRESHOLD" default:"200" help:"pending downloads across running imports above which new tasks go to HOADON_BURST_DOWNLOAD_URL (back below half of it)"`
+	DeliverURL       string `env:"HOADON_DELIVER_URL" help:"URL of the deliver function (default HOADON_FUNCTIONS_URL/deliver)"`
+
+	EncryptionKey Key      `env:"HOADON_ENCRYPTION_KEY,file" help:"32-byte key (hex or base64) sealing stored passwords and tokens"`
+	Webhooks      []string `env:"HOADON_WEBHOOK_URLS" help:"comma-separated subscriber URLs every event is delivered to (https; loopback only with HOADON_LOCAL)"`
+	SigningKeyID  string   `env:"HOADON_SIGNING_KEY_ID" default:"hoadon" help:"key id in the events' RFC 9421 signatures"`
+	SigningAlg    string   `env:"HOADON_SIGNING_ALG" default:"ed25519" help:"signature algorithm: ed25519 or hmac-sha256"`
+	SigningKey    string   `env:"HOADON_SIGNING_KEY,file" help:"signing key (Ed25519 private key PEM/base64, or HMAC secret base64)"`
+
+	DiscoveryConcurrency int `env:"HOADON_DISCOVERY_CONCURRENCY" default:"2" help:"windows an import lists at once (set the workflow's variable of the same name alike): the company queue leaves them their portal slots while discovery runs"`
+	// Queue and Throttle declare their own settings; Load fills Queue's
+	// Project, Location and InitialRate from the ones here and Throttle's.
+	Queue    queue.Config
+	Throttle throttle.Config
+
+	TrustedCAFile string `env:"HOADON_TRUSTED_CA_FILE" help:"PEM file of CA certificates invoice signatures must chain to, read by the server (every download verifies the stored invoice's signatures against it; Terraform: trusted_ca) and by hoadon xml verify; empty: chain not_checked"`
+
+	GeminiProject  string `env:"HOADON_GEMINI_PROJECT" help:"Vertex AI project for the captcha fallback; empty disables it"`
+	GeminiLocation string `env:"HOADON_GEMINI_LOCATION" default:"us-central1" help:"Vertex AI location"`
+	GeminiModel    string `env:"HOADON_GEMINI_MODEL" default:"gemini-2.5-flash" help:"model for the captcha fallback"`
+	GeminiURL      string `env:"HOADON_GEMINI_URL" help:"Vertex AI base URL override (the local fake)"`
+
+	Local    bool   `env:"HOADON_LOCAL" default:"false" help:"local mode: allows loopback webhook URLs and HOADON_AUTH=off"`
+	LogLevel string `env:"HOADON_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
+	Instance string `env:"HOADON_INSTANCE" help:"name of this process in login leases (default host name and pid)"`
+
+	MetricsExport   string        `env:"HOADON_METRICS_EXPORT" help:"where the operational metrics go besides a local server's GET /metrics: cloud (Cloud Monitoring; the default) or none (the default with HOADON_LOCAL=true)"`
+	MetricsCloud    bool          // export metrics to Cloud Monitoring (HOADON_METRICS_EXPORT)
+	MetricsInterval time.Duration `env:"HOADON_METRICS_INTERVAL" default:"60s" help:"how often metrics are exported to Cloud Monitoring (Go duration, at least 10s)"`
+
+	Auth               string   `env:"HOADON_AUTH" default:"required" help:"required: the API needs a key or ID token and internal functions an OIDC token; off: no checks (only with HOADON_LOCAL=true)"`
+	AuthOff            bool     // HOADON_AUTH=off
+	OIDCIssuer         string   `env:"HOADON_OIDC_ISSUER" default:"https://accounts.google.com" help:"issuer of the ID tokens internal callers and API principals present"`
+	InternalPrincipals []string `env:"HOADON_INTERNAL_PRINCIPALS" help:"comma-separated service accounts allowed to call internal functions (Workflows, Cloud Tasks, Scheduler)"`
+	InternalAudiences  []string `env:"HOADON_INTERNAL_AUDIENCES" help:"comma-separated URLs internal tokens may be minted for, a function's URL under one of them (default: HOADON_FUNCTIONS_URL, the download and deliver URLs; HOADON_BURST_DOWNLOAD_URL is always added)"`
+	APIPrincipals      []string `env:"HOADON_API_PRINCIPALS" help:"comma-separated Google accounts allowed to call the task API with an ID token (API keys always work); email or email=tenant:role[:MST+MST]"`
+	APIAudience        string   `env:"HOADON_API_AUDIENCE" help:"audience of the task API's ID tokens (its URL)"`
+}
+
+// Key is the encryption key, parsed from hex or base64 (secret.ParseKey).
+type Key []byte
+
+// UnmarshalText parses a key.
+func (k *Key) UnmarshalText(b []byte) error {
+	key, err := secret.ParseKey(string(b))
+	*k = key
+	return err
+}
+
+// String keeps the key out of logs and test output.
+func (k Key) String() string { return fmt.Sprintf("[%d-byte key]", len(k)) }
+
+// Settings lists every setting of the system: the ones Load reads (this
+// package's, shared/queue's and shared/throttle's), the event sink's
+// (shared/sink) and the CLI's (shared/client).
+func Settings() []settings.Setting {
+	return slices.Concat(settings.List(&Config{}), sink.Settings, client.Settings)
 }
 
 // FromEnv reads the process environment.
@@ -123,101 +111,43 @@ func FromEnv() (Config, error) { return Load(os.Getenv) }
 
 // Load reads the configuration through getenv and validates it.
 func Load(getenv func(string) string) (Config, error) {
-	e := env{get: getenv}
-	c := Config{
-		Project: e.str("HOADON_PROJECT"), Location: e.str("HOADON_LOCATION"), Bucket: e.str("HOADON_BUCKET"),
-		GDTBaseURL: e.str("HOADON_GDT_BASE_URL"), GDTProxy: e.str("HOADON_GDT_PROXY"), GDTRequireTTXLY: e.boolean("HOADON_GDT_REQUIRE_TTXLY"),
-		TasksEndpoint: e.str("HOADON_TASKS_ENDPOINT"), WorkflowsEndpoint: e.str("HOADON_WORKFLOWS_ENDPOINT"), Workflow: e.str("HOADON_WORKFLOW"),
-		DownloadURL: e.str("HOADON_DOWNLOAD_URL"), DeliverURL: e.str("HOADON_DELIVER_URL"),
-		TasksServiceAccount: e.str("HOADON_TASKS_SERVICE_ACCOUNT"),
-		SigningKeyID:        e.str("HOADON_SIGNING_KEY_ID"), SigningAlg: e.str("HOADON_SIGNING_ALG"), SigningKey: e.secret("HOADON_SIGNING_KEY"),
-		CompanyConcurrency: e.integer("HOADON_COMPANY_CONCURRENCY"), CompanyRate: e.float("HOADON_COMPANY_RATE"), CompanyMax: e.float("HOADON_COMPANY_MAX_RATE"),
-		TasksMaxAttempts: e.integer("HOADON_TASKS_MAX_ATTEMPTS"), TasksMinBackoff: e.duration("HOADON_TASKS_MIN_BACKOFF"),
-		TasksMaxBackoff: e.duration("HOADON_TASKS_MAX_BACKOFF"), RateRaiseEvery: e.integer("HOADON_RATE_RAISE_EVERY"),
-		BreakerCooldown: e.duration("HOADON_BREAKER_COOLDOWN"),
-		GeminiProject:   e.str("HOADON_GEMINI_PROJECT"), GeminiLocation: e.str("HOADON_GEMINI_LOCATION"),
-		GeminiModel: e.str("HOADON_GEMINI_MODEL"), GeminiURL: e.str("HOADON_GEMINI_URL"),
-		TrustedCAFile: e.str("HOADON_TRUSTED_CA_FILE"),
-		Local:         e.boolean("HOADON_LOCAL"), LogLevel: e.str("HOADON_LOG_LEVEL"), Instance: e.str("HOADON_INSTANCE"),
+	c := Config{Queue: queue.DefaultConfig(), Throttle: throttle.DefaultConfig()}
+	if err := settings.Read(&c, getenv); err != nil {
+		return Config{}, err
 	}
+	c.derive(getenv)
+	if err := c.validate(); err != nil {
+		return Config{}, hoadon.Errorf(hoadon.CodeInvalid, "config: %s", err)
+	}
+	return c, nil
+}
+
+// derive fills what other settings imply.
+func (c *Config) derive(getenv func(string) string) {
 	if c.Project == "" {
 		c.Project = getenv("GOOGLE_CLOUD_PROJECT")
 	}
-	if base := strings.TrimSuffix(e.str("HOADON_FUNCTIONS_URL"), "/"); base != "" {
+	if base := strings.TrimSuffix(c.FunctionsURL, "/"); base != "" {
 		c.DownloadURL = orDefault(c.DownloadURL, base+"/download")
 		c.DeliverURL = orDefault(c.DeliverURL, base+"/deliver")
 	}
-	if k := e.secret("HOADON_ENCRYPTION_KEY"); k != "" {
-		key, err := secret.ParseKey(k)
-		if err != nil {
-			e.fail("HOADON_ENCRYPTION_KEY: %s", hoadon.ErrorMessage(err))
-		}
-		c.EncryptionKey = key
-	}
-	for _, u := range strings.Split(e.str("HOADON_WEBHOOK_URLS"), ",") {
-		if u = strings.TrimSpace(u); u != "" {
-			c.Webhooks = append(c.Webhooks, u)
-		}
-	}
-	c.DiscoveryConcurrency = e.integer("HOADON_DISCOVERY_CONCURRENCY")
-	c.BurstDownloadURL, c.BurstThreshold = e.str("HOADON_BURST_DOWNLOAD_URL"), e.integer("HOADON_BURST_THRESHOLD")
-	c.OIDCIssuer, c.APIAudience = e.str("HOADON_OIDC_ISSUER"), e.str("HOADON_API_AUDIENCE")
-	c.InternalPrincipals, c.APIPrincipals = list(e.str("HOADON_INTERNAL_PRINCIPALS")), list(e.str("HOADON_API_PRINCIPALS"))
-	c.InternalAudiences = list(e.str("HOADON_INTERNAL_AUDIENCES"))
 	if len(c.InternalAudiences) == 0 {
-		c.InternalAudiences = list(strings.Join([]string{e.str("HOADON_FUNCTIONS_URL"), c.DownloadURL, c.DeliverURL}, ","))
+		c.InternalAudiences = slices.DeleteFunc([]string{c.FunctionsURL, c.DownloadURL, c.DeliverURL},
+			func(s string) bool { return s == "" })
 	}
 	// Burst download tasks carry the burst service's URL as their audience
 	// (shared/queue): the service receiving them must accept it.
 	if c.BurstDownloadURL != "" && !slices.Contains(c.InternalAudiences, c.BurstDownloadURL) {
 		c.InternalAudiences = append(c.InternalAudiences, c.BurstDownloadURL)
 	}
-	switch a := e.str("HOADON_AUTH"); a {
-	case "required":
-	case "off":
-		c.AuthOff = true
-		if !c.Local {
-			e.fail("HOADON_AUTH=off is refused unless HOADON_LOCAL=true: it opens the task API and the internal functions to anyone who can reach them")
-		}
-	default:
-		e.fail("HOADON_AUTH must be required or off, not %q", a)
-	}
-	c.MetricsCloud, c.MetricsInterval = metricsExport(&e, c.Local), e.duration("HOADON_METRICS_INTERVAL")
+	c.AuthOff = c.Auth == "off"
+	c.MetricsCloud = c.MetricsExport == "cloud" || (c.MetricsExport == "" && !c.Local)
 	if c.Instance == "" {
 		host, _ := os.Hostname()
 		c.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
-	c.validate(&e)
-	if e.err != nil {
-		return Config{}, e.err
-	}
-	return c, nil
-}
-
-// metricsExport reads HOADON_METRICS_EXPORT: cloud by default, none in local mode.
-func metricsExport(e *env, local bool) bool {
-	switch m := e.str("HOADON_METRICS_EXPORT"); m {
-	case "":
-		return !local
-	case "cloud":
-		return true
-	case "none":
-		return false
-	default:
-		e.fail("HOADON_METRICS_EXPORT must be cloud or none, not %q", m)
-		return false
-	}
-}
-
-// list splits a comma-separated value, dropping empty items.
-func list(s string) []string {
-	var out []string
-	for _, v := range strings.Split(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
+	c.Queue.Project, c.Queue.Location = c.Project, c.Location
+	c.Queue.InitialRate = c.Throttle.InitialRate
 }
 
 func orDefault(v, d string) string {
@@ -229,33 +159,40 @@ func orDefault(v, d string) string {
 
 // validate checks what a pipeline process needs. The CLI reads the same
 // configuration but needs less; it checks its own needs.
-func (c *Config) validate(e *env) {
+func (c *Config) validate() error {
+	switch c.Auth {
+	case "required":
+	case "off":
+		if !c.Local {
+			return fmt.Errorf("HOADON_AUTH=off is refused unless HOADON_LOCAL=true: it opens the task API and the internal functions to anyone who can reach them")
+		}
+	default:
+		return fmt.Errorf("HOADON_AUTH must be required or off, not %q", c.Auth)
+	}
+	if c.MetricsExport != "" && c.MetricsExport != "cloud" && c.MetricsExport != "none" {
+		return fmt.Errorf("HOADON_METRICS_EXPORT must be cloud or none, not %q", c.MetricsExport)
+	}
 	for _, u := range c.Webhooks {
 		if err := CheckWebhookURL(u, c.Local); err != nil {
-			e.fail("HOADON_WEBHOOK_URLS: %v", err)
+			return fmt.Errorf("HOADON_WEBHOOK_URLS: %v", err)
 		}
 	}
 	if _, err := url.Parse(c.GDTBaseURL); err != nil {
-		e.fail("HOADON_GDT_BASE_URL: %v", err)
+		return fmt.Errorf("HOADON_GDT_BASE_URL: %v", err)
 	}
-	if c.CompanyConcurrency < 1 || c.CompanyConcurrency > 100 {
-		e.fail("HOADON_COMPANY_CONCURRENCY must be 1..100")
+	if err := c.Queue.Check(); err != nil {
+		return err
 	}
-	if c.CompanyRate <= 0 || c.CompanyMax < c.CompanyRate {
-		e.fail("HOADON_COMPANY_RATE must be > 0 and ≤ HOADON_COMPANY_MAX_RATE")
-	}
-	if c.TasksMaxAttempts < 1 || c.TasksMinBackoff <= 0 || c.TasksMaxBackoff < c.TasksMinBackoff {
-		e.fail("HOADON_TASKS_MAX_ATTEMPTS must be ≥ 1 and 0 < HOADON_TASKS_MIN_BACKOFF ≤ HOADON_TASKS_MAX_BACKOFF")
-	}
-	if c.RateRaiseEvery < 1 || c.BreakerCooldown <= 0 {
-		e.fail("HOADON_RATE_RAISE_EVERY must be ≥ 1 and HOADON_BREAKER_COOLDOWN > 0")
+	if err := c.Throttle.Check(); err != nil {
+		return err
 	}
 	if c.MetricsCloud && c.MetricsInterval < 10*time.Second {
-		e.fail("HOADON_METRICS_INTERVAL must be at least 10s (Cloud Monitoring takes a point per series every 5 s at most)")
+		return fmt.Errorf("HOADON_METRICS_INTERVAL must be at least 10s (Cloud Monitoring takes a point per series every 5 s at most)")
 	}
 	if c.SigningAlg != "ed25519" && c.SigningAlg != "hmac-sha256" {
-		e.fail("HOADON_SIGNING_ALG must be ed25519 or hmac-sha256")
+		return fmt.Errorf("HOADON_SIGNING_ALG must be ed25519 or hmac-sha256")
 	}
+	return nil
 }
 
 // CheckWebhookURL allows https URLs, and http to loopback addresses in local
@@ -281,77 +218,4 @@ func CheckWebhookURL(raw string, local bool) error {
 func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// env reads variables with defaults from Vars and collects the first error.
-type env struct {
-	get func(string) string
-	err error
-}
-
-func (e *env) fail(format string, args ...any) {
-	if e.err == nil {
-		e.err = hoadon.Errorf(hoadon.CodeInvalid, "config: "+format, args...)
-	}
-}
-
-func (e *env) str(name string) string {
-	if v := strings.TrimSpace(e.get(name)); v != "" {
-		return v
-	}
-	for _, v := range Vars {
-		if v.Name == name {
-			return v.Default
-		}
-	}
-	panic("config: undocumented variable " + name) // a programming error, caught by tests
-}
-
-// secret reads NAME or the file named by NAME_FILE.
-func (e *env) secret(name string) string {
-	if v := e.str(name); v != "" {
-		return v
-	}
-	path := e.str(name + "_FILE")
-	if path == "" {
-		return ""
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		e.fail("%s_FILE: %v", name, err)
-		return ""
-	}
-	return strings.TrimSpace(string(b))
-}
-
-func (e *env) boolean(name string) bool {
-	b, err := strconv.ParseBool(e.str(name))
-	if err != nil {
-		e.fail("%s: want true or false", name)
-	}
-	return b
-}
-
-func (e *env) integer(name string) int {
-	n, err := strconv.Atoi(e.str(name))
-	if err != nil {
-		e.fail("%s: want an integer", name)
-	}
-	return n
-}
-
-func (e *env) duration(name string) time.Duration {
-	d, err := time.ParseDuration(e.str(name))
-	if err != nil {
-		e.fail("%s: want a duration such as 500ms or 2m", name)
-	}
-	return d
-}
-
-func (e *env) float(name string) float64 {
-	f, err := strconv.ParseFloat(e.str(name), 64)
-	if err != nil {
-		e.fail("%s: want a number", name)
-	}
-	return f
 }

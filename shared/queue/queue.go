@@ -9,6 +9,7 @@ package queue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -23,23 +24,30 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/hoadon/hoadon/shared/gcp"
+	"github.com/hoadon/hoadon/shared/settings"
 )
 
-// Config sets where queues live and how company queues are created.
+// Config sets where queues live and how company queues are created. The
+// tagged fields are the queue's settings (shared/settings): shared/config
+// reads them from the environment, DefaultConfig takes their defaults.
 type Config struct {
+	// Project and Location are the deployment's (shared/config).
 	Project, Location string
 	// ServiceAccount is the identity whose OIDC token tasks carry; the
 	// receiving handlers accept only it. Empty sends no token.
-	ServiceAccount string
+	ServiceAccount string `env:"HOADON_TASKS_SERVICE_ACCOUNT" help:"service account whose OIDC token tasks carry"`
 	// Concurrency caps parallel downloads per company (the portal account's
 	// allowance).
-	Concurrency int
-	// InitialRate and MaxRate bound the adaptive dispatch rate (per second).
-	InitialRate, MaxRate float64
+	Concurrency int `env:"HOADON_COMPANY_CONCURRENCY" default:"4" help:"parallel downloads per company (the portal account's allowance)"`
+	// InitialRate is the dispatch rate (per second) a new company queue
+	// starts at: the throttle's InitialRate, which adapts it from there
+	// (the wiring copies it). 0 leaves Cloud Tasks' default.
+	InitialRate float64
 	// MaxAttempts bounds deliveries of one task; MinBackoff and MaxBackoff
 	// shape its retries.
-	MaxAttempts            int
-	MinBackoff, MaxBackoff time.Duration
+	MaxAttempts int           `env:"HOADON_TASKS_MAX_ATTEMPTS" default:"12" help:"deliveries of one download task before its invoice is recorded failed"`
+	MinBackoff  time.Duration `env:"HOADON_TASKS_MIN_BACKOFF" default:"2s" help:"first retry delay of a download task (Go duration)"`
+	MaxBackoff  time.Duration `env:"HOADON_TASKS_MAX_BACKOFF" default:"5m" help:"longest retry delay of a download task (Go duration)"`
 	// DispatchDeadline is how long a handler may take per attempt.
 	DispatchDeadline time.Duration
 }
@@ -47,11 +55,20 @@ type Config struct {
 // DefaultConfig holds values that suit the portal as measured: a handful of
 // parallel downloads per account, retries spread over minutes.
 func DefaultConfig() Config {
-	return Config{
-		Location: "asia-southeast1", Concurrency: 4, InitialRate: 4, MaxRate: 10,
-		MaxAttempts: 12, MinBackoff: 2 * time.Second, MaxBackoff: 5 * time.Minute,
-		DispatchDeadline: 2 * time.Minute,
+	c := Config{DispatchDeadline: 2 * time.Minute}
+	settings.Defaults(&c)
+	return c
+}
+
+// Check reports settings out of range.
+func (c Config) Check() error {
+	if c.Concurrency < 1 || c.Concurrency > 100 {
+		return errors.New("HOADON_COMPANY_CONCURRENCY must be 1..100")
 	}
+	if c.MaxAttempts < 1 || c.MinBackoff <= 0 || c.MaxBackoff < c.MinBackoff {
+		return errors.New("HOADON_TASKS_MAX_ATTEMPTS must be ≥ 1 and 0 < HOADON_TASKS_MIN_BACKOFF ≤ HOADON_TASKS_MAX_BACKOFF")
+	}
+	return nil
 }
 
 // Queues manages the project's queues and tasks.

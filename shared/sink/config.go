@@ -10,6 +10,7 @@ import (
 
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/httpsig"
+	"github.com/hoadon/hoadon/shared/settings"
 )
 
 // Environment variables read by ConfigFromEnv (README.md has the table).
@@ -28,6 +29,15 @@ const (
 	// as registered); default: rebuilt from each request.
 	EnvURL = "HOADON_SINK_URL"
 )
+
+// Settings documents the variables ConfigFromEnv reads, for the list of
+// every setting (shared/config).
+var Settings = []settings.Setting{
+	{Name: EnvKeys, Component: "sink", Help: "verifying keys of the event sink, comma-separated keyid=alg:material (alg ed25519 or hmac-sha256); required by eventsink, which cmd/server mounts only when it is set"},
+	{Name: EnvMaxAge, Component: "sink", Default: DefaultMaxAge.String(), Help: "oldest acceptable signature of an event (Go duration, at most 24h)"},
+	{Name: EnvTrustForwardedProto, Component: "sink", Default: "false", Help: "take the scheme of the signed URL from X-Forwarded-Proto (true behind Cloud Run's TLS front end)"},
+	{Name: EnvURL, Component: "sink", Help: "the only URL signatures may be made for (the subscriber URL as registered); default: rebuilt from each request"},
+}
 
 // DefaultMaxAge is the default signature age limit, the same as the
 // sender's default expiry.

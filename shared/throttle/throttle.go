@@ -32,24 +32,30 @@ package throttle
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/settings"
 	"github.com/hoadon/hoadon/shared/store"
 )
 
-// Config bounds the adaptation.
+// Config bounds the adaptation. The tagged fields are the throttle's
+// settings (shared/settings): shared/config reads them from the
+// environment, DefaultConfig takes their defaults.
 type Config struct {
-	MinRate, InitialRate, MaxRate float64 // requests (dispatches) per second
-	Step                          float64 // additive increase
-	RaiseEvery                    int     // successes per increase
+	MinRate     float64 // requests (dispatches) per second, the floor
+	InitialRate float64 `env:"HOADON_COMPANY_RATE" default:"4" help:"initial downloads per second per company"`
+	MaxRate     float64 `env:"HOADON_COMPANY_MAX_RATE" default:"10" help:"ceiling of the adaptive rate per company"`
+	Step        float64 // additive increase
+	RaiseEvery  int     `env:"HOADON_RATE_RAISE_EVERY" default:"20" help:"successful downloads per step up of a company's adaptive rate"`
 	// Debounce keeps a burst of 429s from concurrent requests from halving
 	// the rate once per request.
 	Debounce time.Duration
 	// BreakerThreshold consecutive failures pause the account for Cooldown.
 	BreakerThreshold int
-	Cooldown         time.Duration
+	Cooldown         time.Duration `env:"HOADON_BREAKER_COOLDOWN" default:"2m" help:"how long a company queue stays paused after consecutive portal failures (Go duration)"`
 	// PauseAfter: a Retry-After at least this long pauses the account
 	// until it has passed, so queued downloads do not spend their attempts
 	// on answers the portal announced. Shorter ones are left to the lowered
@@ -62,13 +68,26 @@ type Config struct {
 	RateLimitAttempts   int           // tries of a call answered 429 or blocked
 }
 
-// DefaultConfig suits the portal: start at 4/s, never below one request
-// every ten seconds, halve on throttling, raise by 0.5/s every 20 successes.
+// DefaultConfig suits the portal: never below one request every ten
+// seconds, halve on throttling, raise by 0.5/s per run of successes; the
+// settings take their declared defaults.
 func DefaultConfig() Config {
-	return Config{MinRate: 0.1, InitialRate: 4, MaxRate: 10, Step: 0.5, RaiseEvery: 20,
-		Debounce: 2 * time.Second, BreakerThreshold: 10, Cooldown: 2 * time.Minute, PauseAfter: time.Minute,
+	c := Config{MinRate: 0.1, Step: 0.5, Debounce: 2 * time.Second, BreakerThreshold: 10, PauseAfter: time.Minute,
 		BaseDelay: time.Second, MaxDelay: 2 * time.Minute, BlockedWait: 30 * time.Second,
 		Attempts: 5, RateLimitAttempts: 12}
+	settings.Defaults(&c)
+	return c
+}
+
+// Check reports settings out of range.
+func (c Config) Check() error {
+	if c.InitialRate <= 0 || c.MaxRate < c.InitialRate {
+		return errors.New("HOADON_COMPANY_RATE must be > 0 and ≤ HOADON_COMPANY_MAX_RATE")
+	}
+	if c.RaiseEvery < 1 || c.Cooldown <= 0 {
+		return errors.New("HOADON_RATE_RAISE_EVERY must be ≥ 1 and HOADON_BREAKER_COOLDOWN > 0")
+	}
+	return nil
 }
 
 // Queue is what the controller changes: the company's Cloud Tasks queue in

@@ -41,16 +41,16 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	tc := throttle.DefaultConfig()
+	tc.BreakerThreshold, tc.RaiseEvery = 3, 4
 	cfg := queue.DefaultConfig()
-	cfg.Project, cfg.Location = "p", "l"
+	cfg.Project, cfg.Location, cfg.InitialRate = "p", "l", tc.InitialRate
 	q := queue.New(c, cfg)
 	name, err := q.EnsureCompanyQueue(context.Background(), company)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{q: q, name: name, clock: throttle.NewManualClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))}
-	tc := throttle.DefaultConfig()
-	tc.BreakerThreshold, tc.RaiseEvery = 3, 4
 	f.fs = firestoretest.Client(t)
 	f.ctl = throttle.New(q, store.New(f.fs), tc)
 	f.ctl.SetClock(f.clock)
