@@ -120,7 +120,6 @@ locals {
   # The event sink reads its own variables (shared/sink) and the project.
   sink_env = {
     HOADON_PROJECT                    = var.project_id
-    HOADON_LOG_LEVEL                  = var.log_level
     HOADON_SINK_MAX_AGE               = var.sink_max_age
     HOADON_SINK_TRUST_FORWARDED_PROTO = "true"
   }

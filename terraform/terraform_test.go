@@ -15,6 +15,8 @@ import (
 
 	"github.com/hoadon/hoadon/functions/all"
 	"github.com/hoadon/hoadon/shared/config"
+	"github.com/hoadon/hoadon/shared/settings"
+	"github.com/hoadon/hoadon/shared/sink"
 )
 
 const (
@@ -239,6 +241,56 @@ func TestEnvironmentIsComplete(t *testing.T) {
 		expectProblem(t, p, "HOADON_BUCKET is read by the code")
 		expectProblem(t, p, "Terraform sets HOADON_BUKET")
 	})
+}
+
+// processLocals are the locals each kind of deployed process takes its
+// environment from (run.tf, vm.tf).
+var processLocals = map[string][]string{
+	"pipeline":  {"pipeline_env", "run_trust_env", "pipeline_secret_env", "deliver_secret_env", "vm_env"},
+	"eventsink": {"sink_env", "sink_secret_env"},
+}
+
+// TestEachProcessGetsOnlyItsSettings: a pipeline function or the VM is set
+// only settings shared/config reads (its own, shared/queue's and
+// shared/throttle's), the event sink only shared/sink's and the project
+// (functions/eventsink reads it).
+func TestEachProcessGetsOnlyItsSettings(t *testing.T) {
+	reads := map[string]map[string]bool{"pipeline": {}, "eventsink": {"HOADON_PROJECT": true}}
+	for _, s := range settings.List(&config.Config{}) {
+		reads["pipeline"][s.Name] = true
+	}
+	for _, s := range sink.Settings {
+		reads["eventsink"][s.Name] = true
+	}
+	expectNone(t, "process env", checkProcessEnv(load(t), processLocals, reads))
+
+	t.Run("broken snippet", func(t *testing.T) {
+		c := snippet(t, map[string]string{"main.tf": `locals {
+  pipeline_env = merge({ HOADON_PROJECT = "p" }, { HOADON_SINK_KEYS = "k" })
+  sink_env     = { HOADON_PROJECT = "p", HOADON_LOG_LEVEL = "info" }
+}
+`})
+		p := checkProcessEnv(c, processLocals, reads)
+		expectProblem(t, p, "pipeline_env sets HOADON_SINK_KEYS, which the pipeline does not read")
+		expectProblem(t, p, "sink_env sets HOADON_LOG_LEVEL, which the eventsink does not read")
+		if len(p) != 2 {
+			t.Errorf("problems: %q", p)
+		}
+	})
+}
+
+func checkProcessEnv(c *tfConfig, locals map[string][]string, reads map[string]map[string]bool) []string {
+	var problems []string
+	for _, process := range sortedKeys(locals) {
+		for _, name := range locals[process] {
+			for _, k := range allObjectKeys(c.local(".", name)) {
+				if envName.MatchString(k) && !reads[process][k] {
+					problems = append(problems, name+" sets "+k+", which the "+process+" does not read")
+				}
+			}
+		}
+	}
+	return problems
 }
 
 func TestEveryWorkflowIsDeployed(t *testing.T) {
