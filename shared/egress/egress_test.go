@@ -73,7 +73,7 @@ func TestCheckURL(t *testing.T) {
 		{"https://224.0.0.1/", false, false},
 		{"https://255.255.255.255/", false, false},
 		{"https://internal.example.com/", false, false},
-		{"https://mixed.example.com/", false, false}, // one private address is enough
+		{"https://mixed.example.com/", false, false},   // one private address is enough
 		{"https://nowhere.example.com/", false, false}, // does not resolve
 		{"http://127.0.0.1:8080/sink", true, true},     // local mode
 		{"http://localhost:8080/sink", true, true},
