@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 
+	"cloud.google.com/go/firestore"
+	"cloud.google.com/go/storage"
+
 	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/schedule"
@@ -40,16 +43,11 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *bucket == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: set --bucket (or HOADON_BUCKET) and nothing else", errUsage)
 	}
-	fsc, err := projectFirestore(ctx)
+	fsc, gcs, done, err := projectStorage(ctx)
 	if err != nil {
 		return err
 	}
-	defer fsc.Close()
-	gcs, err := gcp.Storage(ctx)
-	if err != nil {
-		return err
-	}
-	defer gcs.Close()
+	defer done()
 	rep := migrateReport{DryRun: *dry}
 	if rep.Objects, err = blob.New(gcs, *bucket).MigrateLegacy(ctx, *dry); err != nil {
 		return err
@@ -70,4 +68,20 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, "%s %d objects, %d imports (%d invoices), %d catalogue entries, %d credentials, %d schedules into tenant default\n",
 		verb, rep.Objects, rep.Imports, rep.Invoices, rep.Catalogue, rep.Credentials, rep.Schedules)
 	return nil
+}
+
+// projectStorage opens the project's Firestore and Cloud Storage for the
+// operator commands that work on them directly (migrate, reverify); done
+// closes both.
+func projectStorage(ctx context.Context) (*firestore.Client, *storage.Client, func(), error) {
+	fsc, err := projectFirestore(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	gcs, err := gcp.Storage(ctx)
+	if err != nil {
+		fsc.Close()
+		return nil, nil, nil, err
+	}
+	return fsc, gcs, func() { gcs.Close(); fsc.Close() }, nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	gdtsim "github.com/hoadon/hoadon/emulators/gdt"
+	"github.com/hoadon/hoadon/shared/importer"
 )
 
 const (
@@ -71,6 +74,7 @@ func TestImportCommands(t *testing.T) {
 	checkStatus(t, id, len(truth), stored, unavailable)
 	checkInvoiceList(t, id, truth)
 	checkEvents(t, id)
+	checkReverify(t, co.MST, stored)
 
 	out = mustSucceed(t, "list", "--company", co.MST, "--json")
 	if !strings.Contains(out, `"task_id":"`+id+`"`) {
@@ -163,5 +167,28 @@ func checkEvents(t *testing.T, id string) {
 		if err := json.Unmarshal([]byte(line), &e); err != nil || e.ID == "" || !strings.HasPrefix(e.Type, "vn.hoadon.") || e.SpecVersion != "1.0" {
 			t.Errorf("events --json line %q: %v; want a whole CloudEvent", line, err)
 		}
+	}
+}
+
+// checkReverify runs hoadon reverify over the company's stored invoices:
+// every one is verified again from its stored XML and recorded, none is
+// unreadable, and the figures agree with a dry run's.
+func checkReverify(t *testing.T, mst string, stored int) {
+	t.Helper()
+	run := func(extra ...string) importer.ReverifyReport {
+		var out, errb bytes.Buffer
+		if code := Main(context.Background(), append([]string{"reverify", "--company", mst, "--json"}, extra...), &out, &errb); code != 0 {
+			t.Fatalf("hoadon reverify %v = exit %d: %s", extra, code, errb.String())
+		}
+		var rep importer.ReverifyReport
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatalf("reverify --json: %v: %s", err, out.String())
+		}
+		return rep
+	}
+	dry, rep := run("--dry-run"), run()
+	if rep.Checked != stored || rep.Updated != stored || len(rep.Unreadable) != 0 || rep.Valid == 0 ||
+		dry.Checked != stored || dry.Updated != 0 || dry.Valid != rep.Valid || dry.Warnings != rep.Warnings {
+		t.Errorf("reverify of %d stored invoices: %+v (dry run %+v)", stored, rep, dry)
 	}
 }

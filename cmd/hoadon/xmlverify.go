@@ -43,13 +43,9 @@ func runXMLVerify(_ context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() == 0 {
 		return fmt.Errorf("%w: no FILE given", errUsage)
 	}
-	v := &xmlsig.Verifier{}
-	if *caFile != "" {
-		roots, err := xmlsig.LoadRoots(*caFile)
-		if err != nil {
-			return hoadon.Wrap(hoadon.CodeInvalid, err, "--ca-file")
-		}
-		v.Roots = roots
+	v, err := xmlsig.NewVerifier(*caFile)
+	if err != nil {
+		return fmt.Errorf("--ca-file: %w", err)
 	}
 	var results []xmlVerifyResult
 	bad := 0

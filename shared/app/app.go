@@ -22,7 +22,6 @@ import (
 	"github.com/hoadon/hoadon/shared/config"
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/gdt"
-	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/httpsig"
 	"github.com/hoadon/hoadon/shared/importer"
 	"github.com/hoadon/hoadon/shared/logx"
@@ -133,11 +132,9 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 	if err != nil {
 		return importer.Deps{}, err
 	}
-	sigs := &xmlsig.Verifier{}
-	if cfg.TrustedCAFile != "" {
-		if sigs.Roots, err = xmlsig.LoadRoots(cfg.TrustedCAFile); err != nil {
-			return importer.Deps{}, hoadon.Wrap(hoadon.CodeInvalid, err, "HOADON_TRUSTED_CA_FILE")
-		}
+	sigs, err := xmlsig.NewVerifier(cfg.TrustedCAFile)
+	if err != nil {
+		return importer.Deps{}, fmt.Errorf("HOADON_TRUSTED_CA_FILE: %w", err)
 	}
 	st := store.New(fs)
 	qs := queue.New(tasks, cfg.Queue)

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 // certificates decodes the X509Certificate elements of KeyInfo, the
@@ -180,6 +182,21 @@ func sameMST(cert, seller string) bool {
 	norm := func(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "-", "") }
 	c, s := norm(cert), norm(seller)
 	return c != "" && (c == s || (len(c) == 10 && len(s) == 13 && strings.HasPrefix(s, c)))
+}
+
+// NewVerifier returns a Verifier with the trust store of a PEM file
+// (HOADON_TRUSTED_CA_FILE), or without one (chains not_checked) when path
+// is empty. A file that cannot be read or holds no certificate is
+// hoadon.CodeInvalid.
+func NewVerifier(path string) (*Verifier, error) {
+	if path == "" {
+		return &Verifier{}, nil
+	}
+	roots, err := LoadRoots(path)
+	if err != nil {
+		return nil, hoadon.Wrap(hoadon.CodeInvalid, err, "trust store")
+	}
+	return &Verifier{Roots: roots}, nil
 }
 
 // LoadRoots reads a PEM file of trusted CA certificates
