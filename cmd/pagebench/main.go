@@ -167,7 +167,7 @@ func seedCompany(ctx context.Context, st *store.Store, company string, months, p
 		imp := hoadon.Import{ID: fmt.Sprintf("pb-%s-%02d", company, m+1), State: hoadon.ImportRunning, CreatedAt: time.Now().UTC(),
 			Params: hoadon.ImportParams{TaskType: hoadon.TaskTypeInvoiceImport, CompanyID: company, Username: company,
 				From: from.Format(time.DateOnly), To: from.AddDate(0, 1, -1).Format(time.DateOnly), Flows: []hoadon.Flow{hoadon.FlowPurchaseEInvoice}}}
-		if _, _, err := st.CreateImport(ctx, store.CreateRequest{Import: imp, SealedPassword: "x"}); err != nil {
+		if _, _, err := st.CreateImport(ctx, store.CreateRequest{Import: imp, Login: store.Login{Username: company, SealedPassword: "x"}}); err != nil {
 			return s, err
 		}
 		invs := make([]hoadon.Invoice, perImport)

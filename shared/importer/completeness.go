@@ -60,18 +60,18 @@ func (s *Service) Recheck(ctx context.Context, tenant hoadon.Tenant, company str
 
 // storedLogin opens the company's stored portal login.
 func (s *Service) storedLogin(ctx context.Context, tenant hoadon.Tenant, company string) (password, username string, err error) {
-	username, sealed, err := s.Store.Credentials(ctx, tenant, company)
-	if hoadon.ErrorCode(err) == hoadon.CodeNotFound || err == nil && sealed == "" {
+	l, err := s.Store.Credentials(ctx, tenant, company)
+	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
 		return "", "", hoadon.Errorf(hoadon.CodeNotFound, "no stored portal login for %s: start one import with its password first", company)
 	}
 	if err != nil {
 		return "", "", err
 	}
-	pw, err := s.Box.Open(sealed, store.CredentialsLabel(tenant, company))
+	pw, err := s.Box.Open(l.SealedPassword, store.CredentialsLabel(tenant, company))
 	if err != nil {
 		return "", "", err
 	}
-	return string(pw), username, nil
+	return string(pw), l.Username, nil
 }
 
 // ParseMonth reads YYYY-MM.

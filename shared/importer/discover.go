@@ -58,7 +58,7 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 		return DiscoverResult{}, hoadon.Errorf(hoadon.CodeInvalid, "discover: unknown flow %q", w.Flow)
 	}
 	company := imp.Params.CompanyID
-	sess, gen, err := s.session(ctx, imp, 0)
+	sess, h, err := s.session(ctx, imp, 0)
 	if err != nil {
 		return DiscoverResult{}, err
 	}
@@ -67,7 +67,7 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 	fetch, portalTotal := countTotals(s.pageFetcher(company, sess))
 	for inv, err := range gdt.Walk(ctx, fetch, w.Flow, from, to, s.Portal.WalkOptions()) {
 		if err != nil {
-			return res, s.discoverError(ctx, company, gen, res.Found, err)
+			return res, s.discoverError(ctx, company, h, res.Found, err)
 		}
 		batch = append(batch, record(company, inv))
 		if len(batch) >= flushSize {
@@ -90,9 +90,9 @@ func (s *Service) Discover(ctx context.Context, req DiscoverRequest) (DiscoverRe
 
 // discoverError prepares a retry of the window: a rejected token is dropped
 // so the retry logs in again.
-func (s *Service) discoverError(ctx context.Context, company string, gen int64, found int, err error) error {
+func (s *Service) discoverError(ctx context.Context, company string, h held, found int, err error) error {
 	if hoadon.ErrorCode(err) == hoadon.CodeSessionExpired {
-		if ierr := s.Store.InvalidateSession(ctx, company, gen); ierr != nil {
+		if ierr := s.dropSession(ctx, h); ierr != nil {
 			return ierr
 		}
 	}

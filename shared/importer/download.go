@@ -68,8 +68,7 @@ func (s *Service) Download(ctx context.Context, req DownloadRequest) error {
 // export calls export-xml with the company session, logging in again once
 // when the portal rejects the token.
 func (s *Service) export(ctx context.Context, imp hoadon.Import, inv hoadon.Invoice) ([]byte, map[string][]byte, error) {
-	company := imp.Params.CompanyID
-	sess, gen, err := s.session(ctx, imp, 0)
+	sess, h, err := s.session(ctx, imp, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,17 +76,19 @@ func (s *Service) export(ctx context.Context, imp hoadon.Import, inv hoadon.Invo
 	if hoadon.ErrorCode(err) != hoadon.CodeSessionExpired {
 		return raw, files, err
 	}
-	if err := s.Store.InvalidateSession(ctx, company, gen); err != nil {
+	if err := s.dropSession(ctx, h); err != nil {
 		return nil, nil, err
 	}
-	if sess, _, err = s.session(ctx, imp, gen); err != nil {
+	if sess, _, err = s.session(ctx, imp, h.gen); err != nil {
 		return nil, nil, err
 	}
 	return s.Portal.ExportZIP(ctx, sess, inv.Flow, inv.Key)
 }
 
 // storeFiles parses the invoice and writes the portal's ZIP as received, the
-// XML and the parsed JSON, each write-if-absent. Unreadable content is CodeBadData: permanent.
+// XML and the parsed JSON, each write-if-absent. Unreadable content, or an
+// XML of another invoice than the listing named, is CodeBadData: permanent,
+// and nothing is stored.
 func (s *Service) storeFiles(ctx context.Context, imp hoadon.Import, inv hoadon.Invoice, zipData []byte, files map[string][]byte) (store.Outcome, error) {
 	name, xml, ok := gdt.InvoiceXML(files)
 	if !ok {
@@ -96,6 +97,9 @@ func (s *Service) storeFiles(ctx context.Context, imp hoadon.Import, inv hoadon.
 	parsed, err := einvoice.ParseWith(xml, einvoice.Options{Verifier: s.Signatures})
 	if err != nil {
 		return store.Outcome{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if got := parsed.Key(); got != inv.Key {
+		return store.Outcome{}, hoadon.Errorf(hoadon.CodeBadData, "%s is invoice %s, the listing named %s", name, got, inv.Key)
 	}
 	out := verified(parsed)
 	js, err := json.Marshal(parsed)

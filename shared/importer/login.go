@@ -13,10 +13,12 @@ type LoginResult struct {
 	Windows []hoadon.FlowWindow `json:"windows"`
 }
 
-// Login is the first activity: it makes sure the company has a portal
-// session (solving the captcha if needed), marks the import running and
-// returns the discovery windows. Wrong credentials fail at once and are
-// never retried: the portal locks accounts.
+// Login is the first activity: it makes sure the import's login has a
+// portal session (solving the captcha if needed), makes that login the
+// tenant's stored one now that the portal accepted it, marks the import
+// running and returns the discovery windows. Wrong credentials fail at once
+// and are never retried (the portal locks accounts); they change neither
+// the stored login nor the session of another.
 func (s *Service) Login(ctx context.Context, importID string) (LoginResult, error) {
 	imp, err := s.Store.Import(ctx, importID)
 	if err != nil {
@@ -25,7 +27,7 @@ func (s *Service) Login(ctx context.Context, importID string) (LoginResult, erro
 	if imp.State.Final() {
 		return LoginResult{State: imp.State}, nil
 	}
-	if _, _, err := s.session(ctx, imp, 0); err != nil {
+	if err := s.proveLogin(ctx, imp); err != nil {
 		return LoginResult{}, err
 	}
 	windows, err := imp.Params.Windows()
@@ -47,4 +49,18 @@ func (s *Service) Login(ctx context.Context, importID string) (LoginResult, erro
 		windows = nil
 	}
 	return LoginResult{State: imp.State, Windows: windows}, nil
+}
+
+// proveLogin opens (or reuses) the session of the import's own login and
+// then stores that login as the tenant's: only a login the portal accepted
+// is ever stored.
+func (s *Service) proveLogin(ctx context.Context, imp hoadon.Import) error {
+	l, err := s.importLogin(ctx, imp)
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.sessionOf(ctx, imp, l, 0); err != nil {
+		return err
+	}
+	return s.Store.AcceptLogin(ctx, imp.Tenant, imp.Params.CompanyID, l)
 }

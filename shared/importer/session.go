@@ -16,94 +16,125 @@ const (
 	tokenReserve = 2 * time.Minute  // re-login before the token expires
 )
 
-// session returns a usable portal session for a company: the shared one
-// from the store, or a new login when there is none, it expires soon or
-// its generation is stale (the portal rejected it). Logins are
-// single-flight across instances: one captcha solve, one token, shared.
-// It returns the session's generation for InvalidateSession.
-func (s *Service) session(ctx context.Context, imp hoadon.Import, stale int64) (*gdt.Session, int64, error) {
+// held names the session a caller uses (store.SessionID) and its
+// generation, for dropSession.
+type held struct {
+	id  string
+	gen int64
+}
+
+// session returns a usable portal session for the login an import was
+// started with: the shared one of that very login from the store, or a new
+// login when there is none, it expires soon or its generation is stale (the
+// portal rejected it). A session opened with another password is never
+// used. Logins are single-flight across instances: one captcha solve, one
+// token, shared.
+func (s *Service) session(ctx context.Context, imp hoadon.Import, stale int64) (*gdt.Session, held, error) {
+	l, err := s.importLogin(ctx, imp)
+	if err != nil {
+		return nil, held{}, err
+	}
+	return s.sessionOf(ctx, imp, l, stale)
+}
+
+// sessionOf is session for a login already read.
+func (s *Service) sessionOf(ctx context.Context, imp hoadon.Import, l store.Login, stale int64) (*gdt.Session, held, error) {
 	company := imp.Params.CompanyID
+	id := store.SessionID(company, l.Digest)
 	deadline := s.Now().Add(loginWait)
 	wait := 200 * time.Millisecond
 	for {
-		ss, acquired, err := s.Store.AcquireLogin(ctx, company, s.Instance, stale, loginLease)
+		ss, acquired, err := s.Store.AcquireLogin(ctx, id, s.Instance, stale, loginLease)
 		if err != nil {
-			return nil, 0, err
+			return nil, held{}, err
 		}
 		if acquired {
-			return s.login(ctx, imp)
+			return s.login(ctx, imp, l, id)
 		}
 		if ss.Valid(s.Now(), tokenReserve) && ss.Generation > stale {
-			return s.openSession(ctx, imp, ss.SealedToken, ss.Generation)
+			return s.openSession(l, id, ss)
 		}
 		if ss.FailCode != "" {
-			return nil, 0, hoadon.Errorf(hoadon.Code(ss.FailCode), "portal login for %s failed: %s", company, ss.FailMessage)
+			return nil, held{}, hoadon.Errorf(hoadon.Code(ss.FailCode), "portal login for %s failed: %s", company, ss.FailMessage)
 		}
 		if s.Now().After(deadline) {
-			return nil, 0, hoadon.Errorf(hoadon.CodeTransient, "waited %s for another instance's portal login of %s", loginWait, company)
+			return nil, held{}, hoadon.Errorf(hoadon.CodeTransient, "waited %s for another instance's portal login of %s", loginWait, company)
 		}
 		select {
 		case <-ctx.Done():
-			return nil, 0, hoadon.Wrap(hoadon.CodeTransient, ctx.Err(), "waiting for the portal login")
+			return nil, held{}, hoadon.Wrap(hoadon.CodeTransient, ctx.Err(), "waiting for the portal login")
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 2*time.Second)
 	}
 }
 
-func (s *Service) openSession(ctx context.Context, imp hoadon.Import, sealed string, gen int64) (*gdt.Session, int64, error) {
-	company := imp.Params.CompanyID
-	username, _, err := s.Store.Credentials(ctx, imp.Tenant, company)
-	if err != nil {
-		return nil, 0, err
+// importLogin returns the login an import logs in with. An import from
+// before logins were kept per import uses the stored login; a stored login
+// from before digests gets its digest here.
+func (s *Service) importLogin(ctx context.Context, imp hoadon.Import) (store.Login, error) {
+	l, err := s.Store.ImportLogin(ctx, imp)
+	if err != nil || l.Digest != "" {
+		return l, err
 	}
-	tok, err := s.Box.Open(sealed, "sessions/"+company)
+	pw, err := s.Box.Open(l.SealedPassword, store.CredentialsLabel(imp.Tenant, imp.Params.CompanyID))
 	if err != nil {
-		return nil, 0, err
+		return store.Login{}, err
 	}
-	sess, err := gdt.NewSession(username, string(tok))
-	return sess, gen, err
+	l.Digest = store.LoginDigest(s.Box, imp.Params.CompanyID, l.Username, pw)
+	return l, nil
 }
 
-// login runs the portal login while holding the company's lease.
-func (s *Service) login(ctx context.Context, imp hoadon.Import) (*gdt.Session, int64, error) {
+// dropSession drops a token the portal rejected, so the next caller logs
+// in again.
+func (s *Service) dropSession(ctx context.Context, h held) error {
+	return s.Store.InvalidateSession(ctx, h.id, h.gen)
+}
+
+func (s *Service) openSession(l store.Login, id string, ss store.Session) (*gdt.Session, held, error) {
+	tok, err := s.Box.Open(ss.SealedToken, "sessions/"+id)
+	if err != nil {
+		return nil, held{}, err
+	}
+	sess, err := gdt.NewSession(l.Username, string(tok))
+	return sess, held{id, ss.Generation}, err
+}
+
+// login runs the portal login while holding the session's lease. A refused
+// password marks the stored login invalid only when it is that login.
+func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, id string) (*gdt.Session, held, error) {
 	company := imp.Params.CompanyID
 	release := func(code hoadon.Code, msg string) {
-		if err := s.Store.ReleaseLogin(context.WithoutCancel(ctx), company, s.Instance, code, msg); err != nil {
+		if err := s.Store.ReleaseLogin(context.WithoutCancel(ctx), id, s.Instance, code, msg); err != nil {
 			s.Log.WarnContext(ctx, "releasing the login lease", "company", company, "err", err)
 		}
 	}
-	username, sealed, err := s.Store.Credentials(ctx, imp.Tenant, company)
-	if err != nil {
-		release(hoadon.ErrorCode(err), hoadon.ErrorMessage(err))
-		return nil, 0, err
-	}
-	pw, err := s.Box.Open(sealed, store.CredentialsLabel(imp.Tenant, company))
+	pw, err := s.Box.Open(l.SealedPassword, store.CredentialsLabel(imp.Tenant, company))
 	if err != nil {
 		release("", "")
-		return nil, 0, err
+		return nil, held{}, err
 	}
-	sess, err := s.Portal.Login(ctx, username, string(pw), s.Solver)
+	sess, err := s.Portal.Login(ctx, l.Username, string(pw), s.Solver)
 	if err != nil {
 		code := hoadon.ErrorCode(err)
 		if code == hoadon.CodeBadCredentials || code == hoadon.CodeLocked {
-			if merr := s.Store.MarkCredentialsInvalid(ctx, imp.Tenant, company, string(code)); merr != nil {
+			if merr := s.Store.MarkCredentialsInvalid(ctx, imp.Tenant, company, l, string(code)); merr != nil {
 				s.Log.WarnContext(ctx, "recording refused credentials", "company", company, "err", merr)
 			}
 			release(code, hoadon.ErrorMessage(err))
 		} else {
 			release("", "")
 		}
-		return nil, 0, err
+		return nil, held{}, err
 	}
 	exp := sess.ExpiresAt
 	if exp.IsZero() {
 		exp = s.Now().Add(time.Hour) // no exp claim: only a 401 ends it; re-check hourly
 	}
-	ss, err := s.Store.SaveSession(ctx, company, s.Instance, s.Box.Seal([]byte(sess.Token), "sessions/"+company), exp)
+	ss, err := s.Store.SaveSession(ctx, id, s.Instance, s.Box.Seal([]byte(sess.Token), "sessions/"+id), exp)
 	if err != nil {
-		return nil, 0, err
+		return nil, held{}, err
 	}
 	s.Log.InfoContext(ctx, "portal login", "company", company, "expires", exp)
-	return sess, ss.Generation, nil
+	return sess, held{id, ss.Generation}, nil
 }

@@ -21,8 +21,9 @@ type StartRequest struct {
 
 // Start records an import and starts its workflow. The same parameters while
 // an import runs, or a repeated Idempotency-Key, return that import with
-// created false. The password is sealed before it is stored and goes nowhere
-// else.
+// created false. The password is sealed and kept with the import; it
+// replaces the tenant's stored login only once the portal accepted it
+// (Login), and goes nowhere else.
 func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, bool, error) {
 	if err := Validate(&req.Params, req.Password, s.Now()); err != nil {
 		return hoadon.Import{}, false, err
@@ -38,7 +39,7 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 	})
 	imp, created, err := s.Store.CreateImport(ctx, store.CreateRequest{
 		Import:         imp,
-		SealedPassword: s.Box.Seal([]byte(req.Password), store.CredentialsLabel(tenant, p.CompanyID)),
+		Login:          s.sealLogin(tenant, p.CompanyID, p.Username, req.Password),
 		IdempotencyKey: req.IdempotencyKey,
 		Events:         c.fn,
 	})
@@ -59,4 +60,13 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 		return true
 	}, nil)
 	return imp, true, err
+}
+
+// sealLogin seals a password for a tenant's company and digests the login.
+func (s *Service) sealLogin(tenant hoadon.Tenant, company, username, password string) store.Login {
+	return store.Login{
+		Username:       username,
+		SealedPassword: s.Box.Seal([]byte(password), store.CredentialsLabel(tenant, company)),
+		Digest:         store.LoginDigest(s.Box, company, username, []byte(password)),
+	}
 }

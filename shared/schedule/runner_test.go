@@ -250,15 +250,12 @@ func TestRefusedPasswordIsNotRetried(t *testing.T) {
 	ctx := context.Background()
 	f.clock.Set("2026-11-01 12:00")
 	f.create(t, body("pw"))
-	// the importer's credentials: this password, refused by the portal
-	_, _, err := f.fs.CreateImport(ctx, store.CreateRequest{
-		Import:         hoadon.Import{ID: "manual", Params: hoadon.ImportParams{TaskType: hoadon.TaskTypeInvoiceImport, CompanyID: mst, Username: mst, From: "2026-10-01", To: "2026-10-01", Flows: hoadon.AllFlows}},
-		SealedPassword: f.box.Seal([]byte("pw-1"), "credentials/"+mst),
-	})
-	if err != nil {
+	// the importer's credentials: this password, accepted once, then refused by the portal
+	stored := store.Login{Username: mst, SealedPassword: f.box.Seal([]byte("pw-1"), "credentials/"+mst), Digest: "d1"}
+	if err := f.fs.AcceptLogin(ctx, hoadon.DefaultTenant, mst, stored); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.fs.MarkCredentialsInvalid(ctx, hoadon.DefaultTenant, mst, "portal said wrong password"); err != nil {
+	if err := f.fs.MarkCredentialsInvalid(ctx, hoadon.DefaultTenant, mst, stored, "portal said wrong password"); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Set("2026-11-02 06:00")

@@ -79,3 +79,25 @@ func TestParseKey(t *testing.T) {
 		t.Error("NewBox accepted a 16-byte key")
 	}
 }
+
+func TestDigest(t *testing.T) {
+	b := box(t, hexKey)
+	d := b.Digest("logins/A", []byte("user"), []byte("pw"))
+	if len(d) != 64 || strings.Contains(d, "pw") {
+		t.Fatalf("digest %q", d)
+	}
+	if d != b.Digest("logins/A", []byte("user"), []byte("pw")) {
+		t.Error("digest of equal inputs differs")
+	}
+	for name, other := range map[string]string{
+		"other password":  b.Digest("logins/A", []byte("user"), []byte("pw2")),
+		"other place":     b.Digest("logins/B", []byte("user"), []byte("pw")),
+		"shifted parts":   b.Digest("logins/A", []byte("userp"), []byte("w")),
+		"other key":       box(t, strings.Repeat("ab", 32)).Digest("logins/A", []byte("user"), []byte("pw")),
+		"sealed not used": b.Digest("logins/A", []byte(b.Seal([]byte("pw"), "logins/A"))),
+	} {
+		if other == d {
+			t.Errorf("%s: same digest", name)
+		}
+	}
+}

@@ -15,7 +15,7 @@ import (
 // CreateRequest is everything needed to record a new import.
 type CreateRequest struct {
 	Import         hoadon.Import // ID, Params and CreatedAt set by the caller
-	SealedPassword string        // the portal password sealed by secret.Box for "credentials/{company}"
+	Login          Login         // the login the import was started with; stored once the portal accepts it
 	IdempotencyKey string        // optional, from the client's Idempotency-Key header
 	// Events are written only when a new import is created.
 	Events func(hoadon.Import) ([]OutboxEvent, error)
@@ -28,15 +28,6 @@ type activeDoc struct {
 type idemDoc struct {
 	ImportID    string `firestore:"import_id"`
 	Fingerprint string `firestore:"fingerprint"`
-}
-
-// credentialDoc holds a company's portal login. The password is sealed.
-type credentialDoc struct {
-	Username       string `firestore:"username"`
-	SealedPassword string `firestore:"password"`
-	// Invalid is set when the portal refused the password, so nothing tries
-	// it again (the portal locks accounts) until a new password arrives.
-	Invalid string `firestore:"invalid"`
 }
 
 // CreateImport records a new import, or returns the live import with the
@@ -136,8 +127,7 @@ func (s *Store) writeNewImport(tx *firestore.Transaction, req CreateRequest, act
 			return err
 		}
 	}
-	cred := credentialDoc{Username: imp.Params.Username, SealedPassword: req.SealedPassword}
-	if err := tx.Set(s.credentialsRef(imp.Tenant, imp.Params.CompanyID), cred); err != nil {
+	if err := tx.Set(s.importLoginRef(imp.ID), req.Login); err != nil {
 		return err
 	}
 	if req.Events == nil {
@@ -230,9 +220,14 @@ func (s *Store) Update(ctx context.Context, id string, change func(*hoadon.Impor
 }
 
 // clearActive removes the "running with these parameters" marker of an
-// import that just became final. The marker can only point at this import:
-// while it was live, every start with the same parameters returned it.
+// import that just became final, and the login it was started with:
+// nothing logs in for it any more. The marker can only point at this
+// import: while it was live, every start with the same parameters returned
+// it.
 func (s *Store) clearActive(tx *firestore.Transaction, imp hoadon.Import) error {
+	if err := tx.Delete(s.importLoginRef(imp.ID)); err != nil {
+		return err
+	}
 	return tx.Delete(s.fs.Collection(colActive).Doc(imp.Fingerprint()))
 }
 

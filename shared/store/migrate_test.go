@@ -65,8 +65,8 @@ func TestMigrateTenants(t *testing.T) {
 	if err != nil || inv.Objects.XML != "tenants/default/"+old+".xml" || inv.Tenant != hoadon.DefaultTenant {
 		t.Errorf("invoice after migration = %+v, %v", inv, err)
 	}
-	if user, sealed, err := s.Credentials(ctx, hoadon.DefaultTenant, company); err != nil || user != company || sealed != "v1:sealed-old" {
-		t.Errorf("credentials = %q %q %v", user, sealed, err)
+	if l, err := s.Credentials(ctx, hoadon.DefaultTenant, company); err != nil || l.Username != company || l.SealedPassword != "v1:sealed-old" || l.Digest != "" {
+		t.Errorf("credentials = %+v %v", l, err)
 	}
 	if ok, err := s.Registered(ctx, hoadon.DefaultTenant, company, invID); err != nil || !ok {
 		t.Errorf("catalogue holds the registry entry: %v %v", ok, err)

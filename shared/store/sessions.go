@@ -10,35 +10,11 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
-// Credentials returns a tenant's portal username and sealed password of a
-// company. It
-// fails with CodeBadCredentials when the portal refused that password before,
-// so nothing tries it again and locks the account.
-func (s *Store) Credentials(ctx context.Context, tenant hoadon.Tenant, company string) (username, sealedPassword string, err error) {
-	snap, err := s.credentialsRef(tenant, company).Get(ctx)
-	if err != nil {
-		return "", "", gcp.Classify("store.Credentials", err)
-	}
-	var d credentialDoc
-	if err := snap.DataTo(&d); err != nil {
-		return "", "", gcp.Classify("store.Credentials", err)
-	}
-	if d.Invalid != "" {
-		return "", "", hoadon.Errorf(hoadon.CodeBadCredentials, "the portal refused this company's password earlier (%s); start an import with the right password", d.Invalid)
-	}
-	return d.Username, d.SealedPassword, nil
-}
-
-// MarkCredentialsInvalid records that the portal refused the stored password.
-func (s *Store) MarkCredentialsInvalid(ctx context.Context, tenant hoadon.Tenant, company, reason string) error {
-	_, err := s.credentialsRef(tenant, company).Update(ctx, []firestore.Update{{Path: "invalid", Value: reason}})
-	return gcp.Classify("store.MarkCredentialsInvalid", err)
-}
-
-// Session is a company's shared portal session: one login serves every
-// download of the company, whichever instance runs it.
+// Session is the shared portal session of one login of a company's
+// account (SessionID): one login serves every download with that login,
+// whichever instance and tenant runs it.
 type Session struct {
-	SealedToken string    `firestore:"token"` // sealed by secret.Box for "sessions/{company}"
+	SealedToken string    `firestore:"token"` // sealed by secret.Box for "sessions/{id}"
 	ExpiresAt   time.Time `firestore:"expires_at"`
 	Generation  int64     `firestore:"generation"` // bumped by every login
 	LeaseHolder string    `firestore:"lease_holder"`
@@ -54,13 +30,23 @@ func (ss Session) Valid(now time.Time, margin time.Duration) bool {
 	return ss.SealedToken != "" && now.Add(margin).Before(ss.ExpiresAt)
 }
 
-func (s *Store) sessionRef(company string) *firestore.DocumentRef {
-	return s.fs.Collection(colSessions).Doc(company)
+// SessionID names the session of a login of a company's portal account:
+// one per account and login digest (LoginDigest), so a session opened with
+// one password is never used by an import started with another, and a
+// refused password leaves the session of the accepted one alone.
+// Documents named by the company alone (before logins had digests) are
+// no longer read: their tokens expire, and the next import logs in.
+func SessionID(company, digest string) string {
+	return company + "_" + digest[:min(len(digest), 32)]
 }
 
-// Session returns a company's session (zero when none).
-func (s *Store) Session(ctx context.Context, company string) (Session, error) {
-	snap, err := s.sessionRef(company).Get(ctx)
+func (s *Store) sessionRef(id string) *firestore.DocumentRef {
+	return s.fs.Collection(colSessions).Doc(id)
+}
+
+// Session returns a session (zero when none).
+func (s *Store) Session(ctx context.Context, id string) (Session, error) {
+	snap, err := s.sessionRef(id).Get(ctx)
 	if notFound(err) {
 		return Session{}, nil
 	}
@@ -71,13 +57,13 @@ func (s *Store) Session(ctx context.Context, company string) (Session, error) {
 	return ss, gcp.Classify("store.Session", snap.DataTo(&ss))
 }
 
-// AcquireLogin makes logins single-flight per company. It returns acquired
+// AcquireLogin makes logins single-flight per session. It returns acquired
 // true when the caller holds the login lease and must log in, then call
 // SaveSession or ReleaseLogin. It returns false with the current session when
 // a usable session newer than staleGeneration exists (use it), or when
 // another holder's lease is live (wait and ask again).
-func (s *Store) AcquireLogin(ctx context.Context, company, holder string, staleGeneration int64, lease time.Duration) (Session, bool, error) {
-	ref := s.sessionRef(company)
+func (s *Store) AcquireLogin(ctx context.Context, id, holder string, staleGeneration int64, lease time.Duration) (Session, bool, error) {
+	ref := s.sessionRef(id)
 	var ss Session
 	var acquired bool
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
@@ -107,8 +93,8 @@ func (s *Store) AcquireLogin(ctx context.Context, company, holder string, staleG
 
 // SaveSession stores the token of a successful login by the lease holder and
 // releases the lease.
-func (s *Store) SaveSession(ctx context.Context, company, holder, sealedToken string, expires time.Time) (Session, error) {
-	ref := s.sessionRef(company)
+func (s *Store) SaveSession(ctx context.Context, id, holder, sealedToken string, expires time.Time) (Session, error) {
+	ref := s.sessionRef(id)
 	var ss Session
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		snap, err := tx.Get(ref)
@@ -119,7 +105,7 @@ func (s *Store) SaveSession(ctx context.Context, company, holder, sealedToken st
 			return err
 		}
 		if ss.LeaseHolder != holder {
-			return hoadon.Errorf(hoadon.CodeConflict, "store.SaveSession: login lease of %s is held by another instance", company)
+			return hoadon.Errorf(hoadon.CodeConflict, "store.SaveSession: login lease of session %s is held by another instance", id)
 		}
 		ss.SealedToken, ss.ExpiresAt, ss.Generation = sealedToken, expires, ss.Generation+1
 		ss.LeaseHolder, ss.LeaseUntil = "", time.Time{}
@@ -131,8 +117,8 @@ func (s *Store) SaveSession(ctx context.Context, company, holder, sealedToken st
 // ReleaseLogin gives the lease back after a failed login. A non-empty
 // failCode records a failure that waiters must not retry (wrong password,
 // locked account).
-func (s *Store) ReleaseLogin(ctx context.Context, company, holder string, failCode hoadon.Code, failMessage string) error {
-	ref := s.sessionRef(company)
+func (s *Store) ReleaseLogin(ctx context.Context, id, holder string, failCode hoadon.Code, failMessage string) error {
+	ref := s.sessionRef(id)
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		snap, err := tx.Get(ref)
 		if err != nil {
@@ -154,8 +140,8 @@ func (s *Store) ReleaseLogin(ctx context.Context, company, holder string, failCo
 
 // InvalidateSession drops a token the portal rejected, unless a newer login
 // already replaced it.
-func (s *Store) InvalidateSession(ctx context.Context, company string, generation int64) error {
-	ref := s.sessionRef(company)
+func (s *Store) InvalidateSession(ctx context.Context, id string, generation int64) error {
+	ref := s.sessionRef(id)
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		snap, err := tx.Get(ref)
 		if notFound(err) {

@@ -34,7 +34,7 @@ func create(t *testing.T, s *store.Store, id string, p hoadon.ImportParams, idem
 	t.Helper()
 	imp, created, err := s.CreateImport(context.Background(), store.CreateRequest{
 		Import:         hoadon.Import{ID: id, Params: p, State: hoadon.ImportPending, CreatedAt: time.Now()},
-		SealedPassword: "v1:sealed",
+		Login:          store.Login{Username: company, SealedPassword: "v1:sealed-" + id, Digest: "d-" + id},
 		IdempotencyKey: idem,
 		Events: func(imp hoadon.Import) ([]store.OutboxEvent, error) {
 			return []store.OutboxEvent{{ID: "started-" + imp.ID, Type: "vn.hoadon.import.started", Data: []byte(`{}`)}}, nil
@@ -74,9 +74,70 @@ func TestCreateImportReturnsLiveImportForSameParams(t *testing.T) {
 	if err != nil || len(evs) != 1 {
 		t.Errorf("events of imp-a = %v, %v; want exactly the started event", evs, err)
 	}
-	user, sealed, err := s.Credentials(ctx, hoadon.DefaultTenant, company)
-	if err != nil || user != company || sealed != "v1:sealed" {
-		t.Errorf("Credentials = %q %q %v", user, sealed, err)
+	// A start stores no credentials: the import keeps its own login until
+	// it is final.
+	if l, err := s.Credentials(ctx, hoadon.DefaultTenant, company); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Errorf("Credentials after starts = %+v %v; want not found", l, err)
+	}
+	if l, err := s.ImportLogin(ctx, c); err != nil || l.SealedPassword != "v1:sealed-imp-c" || l.Digest != "d-imp-c" {
+		t.Errorf("ImportLogin(imp-c) = %+v %v", l, err)
+	}
+	if l, err := s.ImportLogin(ctx, a); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Errorf("ImportLogin of a final import = %+v %v; want its login gone", l, err)
+	}
+}
+
+// TestLoginsAreStoredOnlyWhenAccepted: a refused login marks the stored one
+// invalid only when it is that login; an accepted one replaces it; a stored
+// login from before digests still reads and matches by its sealed value.
+func TestLoginsAreStoredOnlyWhenAccepted(t *testing.T) {
+	fs, ctx := firestoretest.Client(t), context.Background()
+	s := store.New(fs)
+	good := store.Login{Username: company, SealedPassword: "v1:good", Digest: "dg"}
+	bad := store.Login{Username: company, SealedPassword: "v1:bad", Digest: "db"}
+	if err := s.AcceptLogin(ctx, "acme", company, good); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkCredentialsInvalid(ctx, "acme", company, bad, "bad_credentials"); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := s.Credentials(ctx, "acme", company); err != nil || l != good {
+		t.Fatalf("after another login was refused: %+v %v; want %+v", l, err, good)
+	}
+	if _, err := s.Credentials(ctx, hoadon.DefaultTenant, company); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Errorf("another tenant's credentials: %v", err)
+	}
+	if err := s.MarkCredentialsInvalid(ctx, "acme", company, good, "locked"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Credentials(ctx, "acme", company); hoadon.ErrorCode(err) != hoadon.CodeBadCredentials {
+		t.Errorf("the stored login refused: %v; want bad_credentials", err)
+	}
+	if err := s.AcceptLogin(ctx, "acme", company, good); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := s.Credentials(ctx, "acme", company); err != nil || l != good {
+		t.Errorf("accepted again: %+v %v", l, err)
+	}
+	// A document from before digests: matched by its very sealed value.
+	legacy := store.Login{Username: company, SealedPassword: "v1:legacy"}
+	if _, err := fs.Doc("tenants/globex/credentials/"+company).Set(ctx, map[string]any{"username": company, "password": "v1:legacy"}); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := s.Credentials(ctx, "globex", company); err != nil || l != legacy {
+		t.Fatalf("legacy credentials = %+v %v", l, err)
+	}
+	if err := s.MarkCredentialsInvalid(ctx, "globex", company, bad, "bad_credentials"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Credentials(ctx, "globex", company); err != nil {
+		t.Errorf("legacy login after another was refused: %v", err)
+	}
+	if err := s.MarkCredentialsInvalid(ctx, "globex", company, legacy, "bad_credentials"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Credentials(ctx, "globex", company); hoadon.ErrorCode(err) != hoadon.CodeBadCredentials {
+		t.Errorf("legacy login refused: %v", err)
 	}
 }
 
@@ -265,6 +326,7 @@ func TestConcurrentCompleteChangesOnce(t *testing.T) {
 
 func TestLoginIsSingleFlight(t *testing.T) {
 	s, ctx := newStore(t), context.Background()
+	company := store.SessionID(company, "digest-of-the-login")
 	_, ok, err := s.AcquireLogin(ctx, company, "a", 0, time.Minute)
 	if err != nil || !ok {
 		t.Fatalf("a: %v %v", ok, err)
@@ -299,6 +361,31 @@ func TestLoginIsSingleFlight(t *testing.T) {
 	}
 	if ss, _ = s.Session(ctx, company); ss.SealedToken != "" {
 		t.Error("InvalidateSession kept the token")
+	}
+}
+
+// TestSessionsArePerLogin: the session of one login is not another's.
+func TestSessionsArePerLogin(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	right, wrong := store.SessionID(company, "right"), store.SessionID(company, "wrong")
+	if right == wrong {
+		t.Fatalf("one session id %q for two logins", right)
+	}
+	if _, ok, err := s.AcquireLogin(ctx, right, "a", 0, time.Minute); err != nil || !ok {
+		t.Fatalf("acquire: %v %v", ok, err)
+	}
+	if _, err := s.SaveSession(ctx, right, "a", "tok", time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	ss, ok, err := s.AcquireLogin(ctx, wrong, "b", 0, time.Minute)
+	if err != nil || !ok || ss.SealedToken != "" {
+		t.Fatalf("another login got %+v, acquired %v, %v; want its own login", ss, ok, err)
+	}
+	if err := s.ReleaseLogin(ctx, wrong, "b", hoadon.CodeBadCredentials, "wrong password"); err != nil {
+		t.Fatal(err)
+	}
+	if ss, _ := s.Session(ctx, right); ss.SealedToken != "tok" || ss.FailCode != "" || ss.Generation != 1 {
+		t.Errorf("the accepted login's session after the refusal: %+v", ss)
 	}
 }
 
