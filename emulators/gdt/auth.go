@@ -16,6 +16,7 @@ type account struct {
 	mu       sync.Mutex
 	failures int
 	locked   bool
+	logins   Logins
 	inflight int
 	tokens   float64
 	refilled time.Time
@@ -56,10 +57,12 @@ func (s *Simulator) handleAuthenticate(w http.ResponseWriter, r *http.Request) {
 	acc.mu.Lock()
 	switch {
 	case acc.locked:
+		acc.logins.Refused++
 		acc.mu.Unlock()
 		authFail(w, msgLocked)
 		return
 	case req.Password != c.Password:
+		acc.logins.Refused++
 		acc.failures++
 		if s.opts.LockoutThreshold > 0 && acc.failures >= s.opts.LockoutThreshold {
 			acc.locked = true
@@ -69,9 +72,28 @@ func (s *Simulator) handleAuthenticate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	acc.failures = 0
+	acc.logins.Accepted++
 	acc.mu.Unlock()
 	tok := signToken(s.jwtKey, claims{Sub: c.MST, Type: 2, Iat: now.Unix(), Exp: now.Add(s.opts.TokenTTL).Unix()})
 	writeJSON(w, http.StatusOK, map[string]string{"token": tok})
+}
+
+// Logins counts the authenticate calls that reached an account (the
+// captcha was right), by outcome.
+type Logins struct {
+	Accepted int `json:"accepted"`
+	Refused  int `json:"refused"` // wrong password or locked account
+}
+
+// Logins returns an account's login counts so far (zero for an unknown MST).
+func (s *Simulator) Logins(mst string) Logins {
+	acc := s.accounts[mst]
+	if acc == nil {
+		return Logins{}
+	}
+	acc.mu.Lock()
+	defer acc.mu.Unlock()
+	return acc.logins
 }
 
 // authorise returns the account of the request's bearer token, or nil.

@@ -33,6 +33,9 @@ func TestLoginChecksCaptchaBeforeCredentials(t *testing.T) {
 	if r.status != http.StatusUnauthorized || !strings.Contains(string(r.body), "Tên đăng nhập hoặc mật khẩu không đúng") {
 		t.Fatalf("unknown user: %d %s", r.status, r.body)
 	}
+	if got := srv.Logins(c.MST); got != (gdtsim.Logins{Accepted: 1}) {
+		t.Errorf("Logins = %+v: a wrong captcha reached the account", got)
+	}
 	if n := srv.Stats().Count("/security-taxpayer/authenticate", 200); n != 1 {
 		t.Errorf("stats count %d successful logins, want 1\n%v", n, srv.Stats())
 	}
@@ -53,8 +56,20 @@ func TestLockoutAfterWrongPasswords(t *testing.T) {
 	if r.status != http.StatusUnauthorized || !strings.Contains(string(r.body), "đã bị khoá") {
 		t.Fatalf("locked account with right password: %d %s", r.status, r.body)
 	}
+	if got := srv.Logins(c.MST); got != (gdtsim.Logins{Refused: 4}) {
+		t.Errorf("Logins = %+v, want 4 refused", got)
+	}
 	srv.Unlock(c.MST)
 	login(t, srv, 2)
+	resp, err := http.Get(srv.SimURL() + "/logins?mst=" + c.MST)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got gdtsim.Logins
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || got != (gdtsim.Logins{Accepted: 1, Refused: 4}) {
+		t.Errorf("/_sim/logins = %+v, %v; want 1 accepted, 4 refused", got, err)
+	}
 }
 
 func TestTokenClaimsAndExpiry(t *testing.T) {

@@ -143,6 +143,7 @@ func (s *Simulator) serveData(w http.ResponseWriter, r *http.Request, p string) 
 	w = &releaseWriter{ResponseWriter: w, release: rel}
 	if op == "export-xml" {
 		sleep(r, s.opts.ExportLatency)
+		sleep(r, s.faults().SlowExport)
 	} else {
 		sleep(r, s.opts.Latency)
 	}

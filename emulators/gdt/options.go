@@ -112,6 +112,9 @@ type FaultOptions struct {
 	// skips the next row, reproducing the real cursor's occasional loss
 	// (~0.6 % of rows; a client must repeat walks and union them).
 	CursorSkipShare float64
+	// SlowExport adds this latency to every export-xml answer on top of
+	// ExportLatency, e.g. to keep an import running while a test acts.
+	SlowExport Latency
 }
 
 // DefaultOptions returns a small, realistic, fault-free configuration.

@@ -104,6 +104,12 @@ func (s *Simulator) serveTruth(w http.ResponseWriter, r *http.Request, p string)
 			}
 			writeJSON(w, http.StatusOK, inv)
 		}
+	case "/_sim/logins":
+		if mst := r.URL.Query().Get("mst"); s.accounts[mst] == nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown mst"})
+		} else {
+			writeJSON(w, http.StatusOK, s.Logins(mst))
+		}
 	case "/_sim/invoices/replace", "/_sim/invoices/adjust", "/_sim/invoices/cancel", "/_sim/invoices/late":
 		s.serveChange(w, r, p[len("/_sim/invoices/"):])
 	default:

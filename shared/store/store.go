@@ -8,10 +8,11 @@
 //
 //	imports/{id}                                       an import; field tenant names its owner
 //	imports/{id}/invoices/{invoiceID}, /shards/{n}     its invoices and progress counters
+//	imports/{id}/credentials/login                     the sealed login it was started with, until final
 //	tenants/{tenant}                                   name, created
-//	tenants/{tenant}/credentials/{mst}                 sealed portal login
+//	tenants/{tenant}/credentials/{mst}                 sealed portal login the portal last accepted
 //	tenants/{tenant}/companies/{mst}/invoices/{id}     the catalogue: invoices stored or known unavailable
-//	sessions/{account}, rates/{mst}                    per portal account, shared by tenants
+//	sessions/{mst}_{digest}, rates/{mst}               per portal account (a session per login), shared by tenants
 //	active/{fingerprint}, idempotency/{hash}, outbox/{eventID}
 //
 // Every state change is a transaction that moves a document from one status
