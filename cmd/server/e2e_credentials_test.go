@@ -33,7 +33,7 @@ func TestWrongPasswordNeverRidesOnALiveSession(t *testing.T) {
 	// Slow exports keep the first import running while the second starts.
 	faults := sim.Faults()
 	slow := faults
-	slow.SlowExport = gdtsim.Latency{Min: time.Second, Max: time.Second}
+	slow.SlowExport = gdtsim.Latency{Min: 2 * time.Second, Max: 2 * time.Second}
 	sim.SetFaults(slow)
 	defer sim.SetFaults(faults)
 
@@ -42,7 +42,15 @@ func TestWrongPasswordNeverRidesOnALiveSession(t *testing.T) {
 		t.Fatalf("start with the right password = %d %v", code, out)
 	}
 	first := out["task_id"].(string)
-	waitFor(t, first, time.Minute, func(st map[string]any) bool { return count(st, "stored") >= 1 || final(st) })
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		_, st := tenant.do("GET", "/api/tasks/"+first+"/status", nil)
+		if count(st, "stored") >= 1 || final(st) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("first import: nothing stored within a minute: %v", st)
+		}
+	}
 	credsBefore := doc(t, fs, "tenants/creds-a/credentials/"+c.MST)
 	if credsBefore.Data()["password"] == "" || credsBefore.Data()["digest"] == "" {
 		t.Fatalf("stored credentials after the accepted login: %v", credsBefore.Data())
@@ -126,9 +134,11 @@ func failedCode(t *testing.T, fs *firestore.Client, importID string) hoadon.Code
 	must(t, err)
 	for _, ev := range evs {
 		if ev.Type == "vn.hoadon.import.failed" {
-			var d struct{ Code hoadon.Code }
-			must(t, json.Unmarshal(ev.Data, &d))
-			return d.Code
+			var e struct { // a CloudEvent in JSON
+				Data struct{ Code hoadon.Code }
+			}
+			must(t, json.Unmarshal(ev.Data, &e))
+			return e.Data.Code
 		}
 	}
 	t.Fatalf("no import.failed event among %d", len(evs))
