@@ -33,8 +33,8 @@ run "foundation" {
   }
 
   assert {
-    condition     = google_firestore_index.imports_by_company.fields[1].order == "DESCENDING"
-    error_message = "Imports of a company are listed newest first."
+    condition     = google_firestore_index.imports_by_company.fields[0].field_path == "tenant" && google_firestore_index.imports_by_company.fields[2].field_path == "created_at" && google_firestore_index.imports_by_company.fields[2].order == "DESCENDING"
+    error_message = "A tenant's imports of a company are listed newest first (tenant, company, created_at descending)."
   }
 
   assert {
