@@ -49,29 +49,25 @@ type instruments struct {
 var inst = newInstruments(otel.Meter(scope))
 
 func newInstruments(m metric.Meter) *instruments {
-	i := &instruments{}
-	errs := []error{}
-	add := func(err error) { errs = append(errs, err) }
+	var errs []error
+	counter := func(name, unit, desc string) metric.Int64Counter {
+		c, err := m.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
+		errs = append(errs, err)
+		return c
+	}
+	i := &instruments{
+		imports:  counter(ImportsName, "{import}", "Imports that reached a state (started, completed, failed, cancelled)."),
+		invoices: counter(InvoicesName, "{invoice}", "Invoices an import finished with an outcome (stored, unavailable, failed)."),
+		portal: counter(PortalName, "{response}",
+			"Answers of the GDT portal by class (2xx, 3xx, 401, 403, 429, 4xx, 5xx; unreachable: none) and call."),
+		logins: counter(LoginsName, "{login}",
+			"Portal logins by company and result (ok, bad_credentials, locked, captcha, portal_error)."),
+		deliveries: counter(DeliveriesName, "{delivery}", "Event deliveries to subscribers by result (delivered, failed)."),
+	}
 	var err error
-	i.imports, err = m.Int64Counter(ImportsName, metric.WithUnit("{import}"),
-		metric.WithDescription("Imports that reached a state (started, completed, failed, cancelled)."))
-	add(err)
-	i.invoices, err = m.Int64Counter(InvoicesName, metric.WithUnit("{invoice}"),
-		metric.WithDescription("Invoices an import finished with an outcome (stored, unavailable, failed)."))
-	add(err)
-	i.portal, err = m.Int64Counter(PortalName, metric.WithUnit("{response}"),
-		metric.WithDescription("Answers of the GDT portal by class (2xx, 3xx, 401, 403, 429, 4xx, 5xx; unreachable: none) and call."))
-	add(err)
-	i.logins, err = m.Int64Counter(LoginsName, metric.WithUnit("{login}"),
-		metric.WithDescription("Portal logins by company and result (ok, bad_credentials, locked, captcha, portal_error)."))
-	add(err)
-	i.deliveries, err = m.Int64Counter(DeliveriesName, metric.WithUnit("{delivery}"),
-		metric.WithDescription("Event deliveries to subscribers by result (delivered, failed)."))
-	add(err)
 	i.backlog, err = m.Int64Gauge(BacklogName, metric.WithUnit("{download}"),
 		metric.WithDescription("Downloads waiting in a company's queue, as last seen by the import's status poll."))
-	add(err)
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(append(errs, err)...); err != nil {
 		panic("metrics: " + err.Error()) // the definitions above are constant: a programming error
 	}
 	return i
