@@ -142,3 +142,22 @@ resource "google_firestore_index" "catalogue_unsettled" {
     order      = "ASCENDING"
   }
 }
+
+# An export's selection: a tenant's catalogue of one company
+# (tenants/*/companies/*/invoices) in one direction from a date on, by date
+# (Store.CataloguePeriod).
+resource "google_firestore_index" "catalogue_period" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "invoices"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "direction"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "date"
+    order      = "ASCENDING"
+  }
+}

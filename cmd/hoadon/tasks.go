@@ -168,6 +168,20 @@ func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return err
 }
 
+// period reads --from and --to (YYYY-MM-DD, or YYYY-MM for a whole month)
+// as the first and last day.
+func period(from, to string) (string, string, error) {
+	f, err := parseDay(from, false)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: --from: %s", errUsage, hoadon.ErrorMessage(err))
+	}
+	t, err := parseDay(to, true)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: --to: %s", errUsage, hoadon.ErrorMessage(err))
+	}
+	return f.String(), t.String(), nil
+}
+
 // startParams checks and fills the period, flows and MST of a start.
 func startParams(req *client.StartRequest, from, to, flows string) error {
 	if req.CompanyID == "" || from == "" || to == "" {
@@ -176,15 +190,10 @@ func startParams(req *client.StartRequest, from, to, flows string) error {
 	if err := hoadon.ValidateMST(req.CompanyID); err != nil {
 		return fmt.Errorf("%w: --mst: %s", errUsage, hoadon.ErrorMessage(err))
 	}
-	f, err := parseDay(from, false)
-	if err != nil {
-		return fmt.Errorf("%w: --from: %s", errUsage, hoadon.ErrorMessage(err))
+	var err error
+	if req.From, req.To, err = period(from, to); err != nil {
+		return err
 	}
-	t, err := parseDay(to, true)
-	if err != nil {
-		return fmt.Errorf("%w: --to: %s", errUsage, hoadon.ErrorMessage(err))
-	}
-	req.From, req.To = f.String(), t.String()
 	if flows != "" {
 		parsed, err := hoadon.ParseFlows(strings.Split(flows, ","))
 		if err != nil {

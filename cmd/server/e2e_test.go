@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -30,37 +28,17 @@ func TestMain(m *testing.M) {
 	opts.Faults = gdtsim.FaultOptions{ServerErrorShare: 0.05, RateLimitShare: 0.02, RateLimitFor: 500 * time.Millisecond}
 	opts.ExportLatency = gdtsim.Latency{Min: 20 * time.Millisecond, Max: 40 * time.Millisecond}
 	opts.TamperedSignatureShare = 0.15
-	dir, err := os.MkdirTemp("", "hoadon-e2e-ca-")
-	if err == nil {
-		var ca string
-		ca, err = writeTrustStore(dir)
-		if err == nil {
-			h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true, Env: map[string]string{"HOADON_TRUSTED_CA_FILE": ca},
-				Wrap: func(h http.Handler) http.Handler { return routes(h, true) }})
-		}
-	}
+	var err error
+	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true, TrustSimulatorCA: true,
+		Wrap: func(h http.Handler) http.Handler { return routes(h, true) }})
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
-		os.RemoveAll(dir)
 		os.Exit(1)
 	}
 	code := m.Run()
 	h.Close()
-	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// writeTrustStore writes the certificate of the CA that issued every
-// signing certificate of the simulator to dir, as the PEM trust store
-// HOADON_TRUSTED_CA_FILE names.
-func writeTrustStore(dir string) (string, error) {
-	ca, err := gdtsim.CACertificate()
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "ca.pem")
-	return path, os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}), 0o600)
 }
 
 // request sends a JSON request with the harness's API key and decodes the

@@ -44,6 +44,7 @@ func New(svc *importer.Service, log *slog.Logger) *Server {
 	s.mux.HandleFunc("/health", s.health)
 	s.scheduleRoutes()
 	s.companyRoutes()
+	s.exportRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s
 }

@@ -130,6 +130,7 @@ func SHA256(data []byte) string {
 //
 //	tenants/{tenant}/invoices/{mst}/{direction}/{yyyy}/{mm}/{nbmst}_{khmshdon}_{khhdon}_{shdon}.{zip,xml,json}
 //	tenants/{tenant}/imports/{id}/{manifest.ndjson,summary.json}
+//	tenants/{tenant}/exports/{mst}/{import id}/{mst}_{direction}_{from}_{to}.xlsx
 //
 // InvoiceObjects and ImportObject are the only places that build these
 // names; each part is validated, so nothing the portal sends can name an
@@ -164,6 +165,21 @@ func InvoiceObjects(t hoadon.Tenant, company string, d hoadon.Direction, date ho
 	}
 	stem := fmt.Sprintf("%s%s/%04d/%02d/%s", prefix, d, date.Year(), int(date.Month()), k)
 	return hoadon.Objects{ZIP: stem + ".zip", XML: stem + ".xml", JSON: stem + ".json"}, nil
+}
+
+// ExportPrefix is where an import's exports of a company live, ending in
+// "/": tenants/{tenant}/exports/{mst}/{import id}/.
+func ExportPrefix(t hoadon.Tenant, company, importID string) (string, error) {
+	if !t.Valid() {
+		return "", hoadon.Errorf(hoadon.CodeInvalid, "blob: tenant %q is not valid", t)
+	}
+	if err := hoadon.ValidateMST(company); err != nil {
+		return "", err
+	}
+	if err := hoadon.ValidateID("blob: import id", importID); err != nil {
+		return "", err
+	}
+	return "tenants/" + string(t) + "/exports/" + company + "/" + importID + "/", nil
 }
 
 // ImportPrefix is where the reports of a tenant's import live, ending in "/".
@@ -241,4 +257,14 @@ func (s *Store) move(ctx context.Context, from, to string) error {
 		return gcp.Classify("blob: move "+from, err)
 	}
 	return gcp.Classify("blob: move "+from, src.Delete(ctx))
+}
+
+// Open reads an object as a stream, for files too large to hold whole.
+func (s *Store) Open(ctx context.Context, object string) (io.ReadCloser, error) {
+	opcount.Add(opcount.GCSClassB, 1)
+	r, err := s.bucket.Object(object).NewReader(ctx)
+	if err != nil {
+		return nil, gcp.Classify("blob.Open "+object, err)
+	}
+	return r, nil
 }

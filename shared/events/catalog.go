@@ -27,12 +27,16 @@ const (
 	ImportCompletedType         Type = "vn.hoadon.import.completed"
 	ImportFailedType            Type = "vn.hoadon.import.failed"
 	ImportCancelledType         Type = "vn.hoadon.import.cancelled"
+	// ExportReadyType: a scheduled import with export on finished and its
+	// period's workbook is in the bucket.
+	ExportReadyType Type = "vn.hoadon.export.ready"
 )
 
 // Types lists the catalogue in the order events of one import occur.
 var Types = []Type{
 	ImportStartedType, DiscoveryCompletedType, InvoiceStoredType, InvoiceFailedType,
 	InvoiceUnavailableType, InvoiceStatusChangedType, InvoiceSignatureInvalidType, ImportCompletedType, ImportFailedType, ImportCancelledType,
+	ExportReadyType,
 }
 
 // Data is the typed payload of one event type. Each data struct knows its

@@ -138,3 +138,16 @@ type ImportCancelled struct {
 	CompanyMST string `json:"company_mst"`
 	Counts     Counts `json:"counts"` // progress made before the cancellation
 }
+
+// ExportReady: a scheduled import whose schedule has export on finished,
+// and the bảng kê workbook of its company, direction and period was
+// written to the bucket (under the tenant's prefix).
+type ExportReady struct {
+	ImportID   string           `json:"import_id"`
+	CompanyMST string           `json:"company_mst"`
+	Direction  hoadon.Direction `json:"direction"`
+	From       string           `json:"from"` // YYYY-MM-DD, inclusive
+	To         string           `json:"to"`
+	Object     string           `json:"object"`   // the workbook's object name
+	Invoices   int              `json:"invoices"` // rows of its invoice list
+}

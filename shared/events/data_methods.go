@@ -194,6 +194,34 @@ func (d ImportCancelled) Validate() error {
 	return d.Counts.validate()
 }
 
+// EventType implements Data.
+func (d ExportReady) EventType() Type { return ExportReadyType }
+
+// EventSubject implements Data.
+func (d ExportReady) EventSubject() string { return d.ImportID }
+
+// EventImportID implements Data.
+func (d ExportReady) EventImportID() string { return d.ImportID }
+
+// Validate implements Data: ids, MST, direction, period and object well formed.
+func (d ExportReady) Validate() error {
+	if err := validateImport(d.ImportID, d.CompanyMST); err != nil {
+		return err
+	}
+	if d.Direction != hoadon.Purchase && d.Direction != hoadon.Sold {
+		return hoadon.Errorf(hoadon.CodeInvalid, "events: bad direction %q", d.Direction)
+	}
+	from, err1 := hoadon.ParseDate(d.From)
+	to, err2 := hoadon.ParseDate(d.To)
+	if err1 != nil || err2 != nil || to.Before(from.Time) {
+		return hoadon.Errorf(hoadon.CodeInvalid, "events: bad period %q..%q", d.From, d.To)
+	}
+	if d.Object == "" || d.Invoices < 0 {
+		return hoadon.Errorf(hoadon.CodeInvalid, "events: export.ready without an object")
+	}
+	return nil
+}
+
 func (c Counts) validate() error {
 	return nonNegative(c.Discovered, c.Stored, c.Skipped, c.Unavailable, c.Failed)
 }

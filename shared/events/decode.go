@@ -31,6 +31,8 @@ func newData(t Type) Data {
 		return &ImportFailed{}
 	case ImportCancelledType:
 		return &ImportCancelled{}
+	case ExportReadyType:
+		return &ExportReady{}
 	}
 	return nil
 }

@@ -45,4 +45,6 @@ var samples = []events.Data{
 	events.ImportFailed{ImportID: importID, CompanyMST: mst, Code: hoadon.CodeBadCredentials,
 		Reason: "portal refused the credentials", Counts: events.Counts{}},
 	events.ImportCancelled{ImportID: importID, CompanyMST: mst, Counts: events.Counts{Discovered: 12, Stored: 4}},
+	events.ExportReady{ImportID: importID, CompanyMST: mst, Direction: hoadon.Sold, From: "2026-10-01", To: "2026-10-31",
+		Object: "tenants/default/exports/0101234565/" + importID + "/0101234565_sold_2026-10-01_2026-10-31.xlsx", Invoices: 9},
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
+// ContentType is the workbook's media type.
+const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 // maxJSON bounds a parsed invoice read back from the bucket (the parser
 // caps its XML at 16 MiB; its JSON is of the same order).
 const maxJSON = 32 << 20

@@ -116,4 +116,8 @@ type Import struct {
 	// set once all of them were listed, so progress can tell the phases.
 	Windows      int       `json:"windows" firestore:"windows"`
 	DiscoveredAt time.Time `json:"discovered_at,omitzero" firestore:"discovered_at"`
+	// Export writes the period's workbook per direction to the bucket when
+	// the import completes, with an export.ready event (a schedule's
+	// export option).
+	Export bool `json:"export,omitempty" firestore:"export"`
 }

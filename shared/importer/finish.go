@@ -32,8 +32,9 @@ type Summary struct {
 
 // Finalize ends an import whose downloads are done: invoices still pending
 // (the wait timed out) are recorded as failed, the manifest and summary are
-// written to the bucket, and the import completes with its event. Calling it
-// again changes nothing.
+// written to the bucket (and, for an import with Export, its workbooks),
+// and the import completes with its events. Calling it again changes
+// nothing.
 func (s *Service) Finalize(ctx context.Context, importID string) (Progress, error) {
 	imp, err := s.Store.Import(ctx, importID)
 	if err != nil || imp.State.Final() {
@@ -59,9 +60,13 @@ func (s *Service) Finalize(ctx context.Context, importID string) (Progress, erro
 	if _, _, err := s.Blobs.Put(ctx, summary, sum, "application/json"); err != nil && hoadon.ErrorCode(err) != hoadon.CodeConflict {
 		return Progress{}, err
 	}
+	exports, err := s.exportReady(ctx, imp)
+	if err != nil {
+		return Progress{}, err
+	}
 	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
-		return []events.Data{events.ImportCompleted{ImportID: imp.ID, CompanyMST: imp.Params.CompanyID, Counts: eventCounts(counts),
-			Manifest: manifest, Summary: summary, StartedAt: imp.StartedAt, FinishedAt: imp.FinishedAt}}, nil
+		return append([]events.Data{events.ImportCompleted{ImportID: imp.ID, CompanyMST: imp.Params.CompanyID, Counts: eventCounts(counts),
+			Manifest: manifest, Summary: summary, StartedAt: imp.StartedAt, FinishedAt: imp.FinishedAt}}, exports...), nil
 	})
 	_, changed, err := s.Store.Finish(ctx, importID, hoadon.ImportCompleted, "", c.fn)
 	if err != nil {

@@ -17,6 +17,9 @@ type StartRequest struct {
 	Params         hoadon.ImportParams
 	Password       string
 	IdempotencyKey string
+	// Export: write the period's workbooks when the import completes
+	// (Import.Export).
+	Export bool
 }
 
 // Start records an import and starts its workflow. The same parameters while
@@ -33,7 +36,7 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 	if !tenant.Valid() {
 		return hoadon.Import{}, false, hoadon.Errorf(hoadon.CodeInvalid, "tenant %q is not valid", tenant)
 	}
-	imp := hoadon.Import{ID: uuid.NewString(), Tenant: tenant, Params: p, State: hoadon.ImportPending, CreatedAt: s.Now().UTC()}
+	imp := hoadon.Import{ID: uuid.NewString(), Tenant: tenant, Params: p, State: hoadon.ImportPending, CreatedAt: s.Now().UTC(), Export: req.Export}
 	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
 		return []events.Data{events.ImportStarted{ImportID: imp.ID, CompanyMST: p.CompanyID, From: p.From, To: p.To, Flows: p.Flows}}, nil
 	})

@@ -135,7 +135,7 @@ func (r *Runner) runSlot(ctx context.Context, sc Schedule, slot Slot, now time.T
 	if !ok {
 		return RunOutcome{}, false
 	}
-	imp, created, err := r.start(ctx, sc, slot.From, slot.To, sc.ID+"/"+run.Day)
+	imp, created, err := r.start(ctx, sc, slot.From, slot.To, sc.ID+"/"+run.Day, sc.Export)
 	if err != nil && ctx.Err() != nil {
 		// the tick itself was cut short: leave the claim to expire, the next
 		// tick takes it over with the same Idempotency-Key
@@ -177,7 +177,7 @@ func (r *Runner) runSlot(ctx context.Context, sc Schedule, slot Slot, now time.T
 // start it once; a failure is logged, the next week tries again.
 func (r *Runner) recheck(ctx context.Context, sc Schedule, slot Slot, day string) {
 	from, to := importer.RecheckWindow(slot.At, sc.Recheck())
-	imp, _, err := r.start(ctx, sc, from, to, sc.ID+"/"+day+"/recheck")
+	imp, _, err := r.start(ctx, sc, from, to, sc.ID+"/"+day+"/recheck", false)
 	log := r.Log.With("schedule", sc.ID, "company", sc.Params.CompanyID, "from", from.String(), "to", to.String())
 	if err != nil {
 		log.WarnContext(ctx, "schedule: the weekly recheck did not start", "err", err)
@@ -196,7 +196,7 @@ func (r *Runner) Trigger(ctx context.Context, acc hoadon.Access, id string) (hoa
 		return hoadon.Import{}, false, err
 	}
 	slot := SlotAt(r.Now(), sc.LookbackDays)
-	imp, created, err := r.start(ctx, sc, slot.From, slot.To, "")
+	imp, created, err := r.start(ctx, sc, slot.From, slot.To, "", sc.Export)
 	if err != nil {
 		return imp, created, err
 	}
@@ -206,8 +206,9 @@ func (r *Runner) Trigger(ctx context.Context, acc hoadon.Access, id string) (hoa
 	return imp, created, nil
 }
 
-// start opens the schedule's password and starts the import of from..to.
-func (r *Runner) start(ctx context.Context, sc Schedule, from, to hoadon.Date, idemKey string) (hoadon.Import, bool, error) {
+// start opens the schedule's password and starts the import of from..to
+// (writing its workbooks when it completes, with export).
+func (r *Runner) start(ctx context.Context, sc Schedule, from, to hoadon.Date, idemKey string, export bool) (hoadon.Import, bool, error) {
 	pw, err := r.Box.Open(sc.SealedPassword, store.CredentialsLabel(sc.Tenant, sc.Params.CompanyID))
 	if err != nil {
 		return hoadon.Import{}, false, err
@@ -217,7 +218,7 @@ func (r *Runner) start(ctx context.Context, sc Schedule, from, to hoadon.Date, i
 	}
 	p := sc.Params
 	p.From, p.To = from.String(), to.String()
-	return r.Starter.Start(ctx, importer.StartRequest{Tenant: sc.Tenant, Params: p, Password: string(pw), IdempotencyKey: idemKey})
+	return r.Starter.Start(ctx, importer.StartRequest{Tenant: sc.Tenant, Params: p, Password: string(pw), IdempotencyKey: idemKey, Export: export})
 }
 
 // refused fails with CodeBadCredentials when the portal already refused

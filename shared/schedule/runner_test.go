@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -498,5 +499,32 @@ func TestMigrateLegacy(t *testing.T) {
 	}
 	if n, err := f.runner.Store.MigrateLegacy(ctx, false); err != nil || n != 0 {
 		t.Errorf("second run = %d, %v", n, err)
+	}
+}
+
+// TestExportOption: a schedule with export starts its daily imports with
+// Export (the import writes its workbooks and sends export.ready when it
+// completes), one without does not; the option is stored and shown.
+func TestExportOption(t *testing.T) {
+	f := newFixture(t)
+	f.clock.Set("2026-11-20 09:00")
+	with := body("with-export")
+	with.Export = true
+	f.create(t, with)
+	f.create(t, body("without"))
+	f.clock.Set("2026-11-21 06:05")
+	f.tick(t)
+	got := map[string]bool{}
+	for _, r := range f.rec.starts() {
+		got[strings.Split(r.IdempotencyKey, "/")[0]] = r.Export
+	}
+	if len(got) != 2 || !got["with-export"] || got["without"] {
+		t.Fatalf("starts' export: %v", got)
+	}
+	for id, want := range map[string]bool{"with-export": true, "without": false} {
+		sc, err := f.runner.Store.Get(context.Background(), id)
+		if err != nil || sc.Export != want || sc.View(f.clock.Now()).TaskParams.Export != want {
+			t.Errorf("%s: stored export %v, shown %v, want %v (%v)", id, sc.Export, sc.View(f.clock.Now()).TaskParams.Export, want, err)
+		}
 	}
 }

@@ -60,13 +60,16 @@ type Schedule struct {
 	// weekly recheck lists again (the run of each Monday, whose day is a
 	// Sunday, starts it beside the day's import); nil (schedules older
 	// than the option) takes DefaultRecheckMonths, 0 turns it off.
-	RecheckMonths *int      `firestore:"recheck_months"`
-	Hour          int       `firestore:"hour"`   // Vietnam time
-	Minute        int       `firestore:"minute"` // Vietnam time
-	Paused        bool      `firestore:"paused"`
-	Note          string    `firestore:"note"`
-	CreatedAt     time.Time `firestore:"created_at"`
-	UpdatedAt     time.Time `firestore:"updated_at"`
+	RecheckMonths *int `firestore:"recheck_months"`
+	// Export writes each run's workbook (bảng kê) per direction to the
+	// bucket when its import completes, and sends export.ready.
+	Export    bool      `firestore:"export"`
+	Hour      int       `firestore:"hour"`   // Vietnam time
+	Minute    int       `firestore:"minute"` // Vietnam time
+	Paused    bool      `firestore:"paused"`
+	Note      string    `firestore:"note"`
+	CreatedAt time.Time `firestore:"created_at"`
+	UpdatedAt time.Time `firestore:"updated_at"`
 	// ActiveSince is the creation or the last unpause: scheduled instants
 	// before it never run (a new schedule does not backfill).
 	ActiveSince time.Time `firestore:"active_since"`
@@ -91,6 +94,9 @@ type CreateRequest struct {
 	LookbackDays *int         `json:"lookback_days"`
 	// RecheckMonths: 0..12, default 2 (late purchase invoices, status changes).
 	RecheckMonths *int `json:"recheck_months"`
+	// Export: each run's import writes its period's workbooks and sends
+	// export.ready when it completes.
+	Export bool `json:"export"`
 }
 
 // CreateParams are the import parameters of a schedule: those of
@@ -163,7 +169,7 @@ func (r CreateRequest) Validate(now time.Time) (Schedule, string, error) {
 		return Schedule{}, "", err
 	}
 	params.From, params.To = "", "" // Validate filled in yesterday; each run sets its own
-	s := Schedule{ID: r.ScheduleID, Params: params, LookbackDays: lookback, RecheckMonths: &recheck, Hour: hour, Minute: minute,
+	s := Schedule{ID: r.ScheduleID, Params: params, LookbackDays: lookback, RecheckMonths: &recheck, Export: r.Export, Hour: hour, Minute: minute,
 		Paused: r.Paused, Note: r.Note, CreatedAt: now.UTC(), UpdatedAt: now.UTC(), ActiveSince: now.UTC()}
 	return s, p.Credentials.Password, nil
 }

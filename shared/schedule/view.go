@@ -35,6 +35,8 @@ type ParamsView struct {
 	LookbackDays int           `json:"lookback_days"`
 	// RecheckMonths is the months the weekly recheck lists again (0: off).
 	RecheckMonths int `json:"recheck_months"`
+	// Export: each run writes its workbooks and sends export.ready.
+	Export bool `json:"export"`
 }
 
 // UsernameView is the login without its password.
@@ -48,7 +50,7 @@ func (s Schedule) View(now time.Time) View {
 	return View{
 		ScheduleID: s.ID, TaskType: p.TaskType,
 		TaskParams: ParamsView{CompanyID: p.CompanyID, CompanyName: p.CompanyName, Credentials: UsernameView{p.Username},
-			Flows: p.Flows, Force: p.Force, LookbackDays: s.LookbackDays, RecheckMonths: s.Recheck()},
+			Flows: p.Flows, Force: p.Force, LookbackDays: s.LookbackDays, RecheckMonths: s.Recheck(), Export: s.Export},
 		Hour: s.Hour, Minute: s.Minute, TimeZone: TimeZone, Paused: s.Paused, Note: s.Note,
 		NumActions: s.NumActions, NumActionsSkipped: s.NumSkipped, NextRunAt: s.Next(now),
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,

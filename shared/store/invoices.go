@@ -227,24 +227,7 @@ func (s *Store) Invoices(ctx context.Context, importID string, only hoadon.Invoi
 	if only != "" {
 		q = QueryInvoicesInStatus.On(s.importRef(importID), string(only))
 	}
-	it := q.Documents(ctx)
-	defer it.Stop()
-	for {
-		snap, err := it.Next()
-		if err == iterator.Done {
-			return nil
-		}
-		if err != nil {
-			return gcp.Classify("store.Invoices", err)
-		}
-		var inv hoadon.Invoice
-		if err := snap.DataTo(&inv); err != nil {
-			return gcp.Classify("store.Invoices", err)
-		}
-		if err := fn(inv); err != nil {
-			return err
-		}
-	}
+	return eachDoc(q.Documents(ctx), "store.Invoices", fn)
 }
 
 // Stale returns up to limit invoices of an import that are still discovered

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/api/iterator"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -82,22 +81,5 @@ func (s *Store) Tenants(ctx context.Context) ([]TenantInfo, error) {
 // Catalogue calls fn for every invoice in a tenant's catalogue of a company
 // (stored or known unavailable), in id order.
 func (s *Store) Catalogue(ctx context.Context, tenant hoadon.Tenant, company string, fn func(CatalogueEntry) error) error {
-	it := s.tenantRef(tenant).Collection(colCompanies).Doc(company).Collection(colInvoices).Documents(ctx)
-	defer it.Stop()
-	for {
-		snap, err := it.Next()
-		if err == iterator.Done {
-			return nil
-		}
-		if err != nil {
-			return gcp.Classify("store.Catalogue", err)
-		}
-		var e CatalogueEntry
-		if err := snap.DataTo(&e); err != nil {
-			return gcp.Classify("store.Catalogue", err)
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
+	return eachDoc(s.catalogueCol(tenant, company).Documents(ctx), "store.Catalogue", fn)
 }

@@ -53,6 +53,9 @@ type Options struct {
 	// process: StopServer then kills it with SIGKILL. The webhook
 	// subscriber (eventsink) still runs in this process.
 	Subprocess bool
+	// TrustSimulatorCA gives the server the simulator's CA as its trust
+	// store (HOADON_TRUSTED_CA_FILE), so its signatures verify as valid.
+	TrustSimulatorCA bool
 }
 
 // Harness is a running system.
@@ -72,6 +75,7 @@ type Harness struct {
 	sub     *gate
 	tasks   *ownTasks // nil: the stack's emulator
 	child   *child    // the server process with Options.Subprocess
+	caDir   string    // the trust store's directory with Options.TrustSimulatorCA
 }
 
 // Logs returns everything the server logged so far (its stdout).
@@ -141,6 +145,14 @@ func (h *Harness) configure(opts Options) error {
 	for k, v := range signingEnv(h.SubscriberURL) {
 		env[k] = v
 	}
+	if opts.TrustSimulatorCA {
+		if h.caDir, err = os.MkdirTemp("", "hoadon-e2e-ca-"); err != nil {
+			return err
+		}
+		if env["HOADON_TRUSTED_CA_FILE"], err = writeTrustStore(h.caDir); err != nil {
+			return err
+		}
+	}
 	env["HOADON_AUTH"] = "off"
 	if opts.Auth {
 		maps.Copy(env, h.authEnv())
@@ -180,6 +192,9 @@ func (h *Harness) Close() error {
 	}
 	if h.tasks != nil {
 		errs = append(errs, h.tasks.close())
+	}
+	if h.caDir != "" {
+		errs = append(errs, os.RemoveAll(h.caDir))
 	}
 	return errors.Join(append(errs, h.Stack.Close(), h.logs.Close())...)
 }

@@ -31,6 +31,9 @@ type Want struct {
 	Inv       *einvoice.Invoice
 	Status    int  // expected portal status 1–6 (for Inv != nil)
 	Missing   bool // listed on the error sheet
+	// Signature, when set, is how the seller signature's verdict must begin
+	// ("valid", "invalid", "missing").
+	Signature string
 }
 
 // Sheets are the Vietnamese sheet names, in order.
@@ -272,6 +275,9 @@ func (c *checker) listInvoice(t table, r int, w Want) {
 		in = "Không (đã bị hủy)"
 	}
 	c.text(t, r, "Tính vào tổng hợp", in)
+	if got, _ := t.cell(t.rows, r, "Chữ ký số"); w.Signature != "" && !strings.HasPrefix(got, w.Signature) {
+		c.errorf("Bảng kê row %d signature %q, want %s", r+2, got, w.Signature)
+	}
 	if rel := inv.General.Related; rel != nil && w.Status <= 3 {
 		got, _ := t.cell(t.rows, r, "Hóa đơn liên quan")
 		if !strings.Contains(got, rel.KHHDCLQuan) || !strings.HasSuffix(got, "_"+rel.SHDCLQuan) {
