@@ -18,7 +18,7 @@ import (
 
 // TestWrongPasswordNeverRidesOnALiveSession: while a tenant's import runs
 // with the right password, the same tenant starts another with a wrong
-// one. That import fails bad_credentials after exactly one refused
+// one. That import fails invalid_credentials after exactly one refused
 // authenticate call; the stored credentials, the live session and the
 // earlier import are untouched, and the earlier import completes.
 func TestWrongPasswordNeverRidesOnALiveSession(t *testing.T) {

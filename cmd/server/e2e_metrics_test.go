@@ -134,7 +134,7 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("invoices %s: +%d, the import counted %d", outcome, got, want)
 		}
 	}
-	if got := delta(promLogins, "company", c.MST, "result", "bad_credentials"); got != 1 {
+	if got := delta(promLogins, "company", c.MST, "result", "invalid_credentials"); got != 1 {
 		t.Errorf("logins of %s refused: +%d, want +1", c.MST, got)
 	}
 	auths := sim.Stats().Total(authPath) - simBefore.Total(authPath)

@@ -23,7 +23,7 @@ const (
 	CodeUnauthorized   Code = "unauthorized"    // caller not authenticated
 	CodeForbidden      Code = "forbidden"       // caller authenticated but its role or company allow-list refuses this
 	CodeWrongCaptcha   Code = "wrong_captcha"   // portal refused the captcha: retry with a new one
-	CodeBadCredentials Code = "bad_credentials" // portal refused the password: never retried (lock-out)
+	CodeBadCredentials Code = "invalid_credentials" // portal refused the password: never retried (lock-out)
 	CodeLocked         Code = "account_locked"  // portal account locked: never retried
 	CodeSessionExpired Code = "session_expired" // portal token expired or rejected: log in again, then retry
 	CodeRateLimited    Code = "rate_limited"    // portal 429: slow down, retry after RetryAfter

@@ -61,7 +61,7 @@ func newInstruments(m metric.Meter) *instruments {
 		portal: counter(PortalName, "{response}",
 			"Answers of the GDT portal by class (2xx, 3xx, 401, 403, 429, 4xx, 5xx; unreachable: none) and call."),
 		logins: counter(LoginsName, "{login}",
-			"Portal logins by company and result (ok, bad_credentials, locked, captcha, portal_error)."),
+			"Portal logins by company and result (ok, invalid_credentials, locked, captcha, portal_error)."),
 		deliveries: counter(DeliveriesName, "{delivery}", "Event deliveries to subscribers by result (delivered, failed)."),
 	}
 	var err error
@@ -131,7 +131,7 @@ func Login(ctx context.Context, company string, err error) {
 	switch hoadon.ErrorCode(err) {
 	case "":
 	case hoadon.CodeBadCredentials:
-		result = "bad_credentials"
+		result = "invalid_credentials"
 	case hoadon.CodeLocked:
 		result = "locked"
 	case hoadon.CodeWrongCaptcha:

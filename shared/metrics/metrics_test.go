@@ -89,7 +89,7 @@ func TestRecording(t *testing.T) {
 		ImportsName:  {set("state", "started"): 1, set("state", "completed"): 1},
 		InvoicesName: {set("outcome", "stored"): 2, set("outcome", "failed"): 1},
 		PortalName:   {set("call", "data", "class", "429"): 1, set("call", "data", "class", "2xx"): 1},
-		LoginsName: {set("company", mst, "result", "ok"): 1, set("company", mst, "result", "bad_credentials"): 1,
+		LoginsName: {set("company", mst, "result", "ok"): 1, set("company", mst, "result", "invalid_credentials"): 1,
 			set("company", "invalid", "result", "portal_error"): 1},
 		DeliveriesName: {set("result", "delivered"): 1, set("result", "failed"): 1},
 		BacklogName:    {set("company", mst): 3},

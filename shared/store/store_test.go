@@ -98,7 +98,7 @@ func TestLoginsAreStoredOnlyWhenAccepted(t *testing.T) {
 	if err := s.AcceptLogin(ctx, "acme", company, good); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.MarkCredentialsInvalid(ctx, "acme", company, bad, "bad_credentials"); err != nil {
+	if err := s.MarkCredentialsInvalid(ctx, "acme", company, bad, "invalid_credentials"); err != nil {
 		t.Fatal(err)
 	}
 	if l, err := s.Credentials(ctx, "acme", company); err != nil || l != good {
@@ -111,7 +111,7 @@ func TestLoginsAreStoredOnlyWhenAccepted(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.Credentials(ctx, "acme", company); hoadon.ErrorCode(err) != hoadon.CodeBadCredentials {
-		t.Errorf("the stored login refused: %v; want bad_credentials", err)
+		t.Errorf("the stored login refused: %v; want invalid_credentials", err)
 	}
 	if err := s.AcceptLogin(ctx, "acme", company, good); err != nil {
 		t.Fatal(err)
@@ -127,13 +127,13 @@ func TestLoginsAreStoredOnlyWhenAccepted(t *testing.T) {
 	if l, err := s.Credentials(ctx, "globex", company); err != nil || l != legacy {
 		t.Fatalf("legacy credentials = %+v %v", l, err)
 	}
-	if err := s.MarkCredentialsInvalid(ctx, "globex", company, bad, "bad_credentials"); err != nil {
+	if err := s.MarkCredentialsInvalid(ctx, "globex", company, bad, "invalid_credentials"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Credentials(ctx, "globex", company); err != nil {
 		t.Errorf("legacy login after another was refused: %v", err)
 	}
-	if err := s.MarkCredentialsInvalid(ctx, "globex", company, legacy, "bad_credentials"); err != nil {
+	if err := s.MarkCredentialsInvalid(ctx, "globex", company, legacy, "invalid_credentials"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Credentials(ctx, "globex", company); hoadon.ErrorCode(err) != hoadon.CodeBadCredentials {
