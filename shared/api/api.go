@@ -8,6 +8,8 @@
 //	GET  /api/tasks/{id}/events      the events of an import
 //	GET  /health                     liveness
 //
+// and the schedule, company and subscription routes in their files.
+//
 // Unknown task types are refused by the importer's registry; every input is
 // validated before anything is written.
 package api
@@ -45,6 +47,7 @@ func New(svc *importer.Service, log *slog.Logger) *Server {
 	s.scheduleRoutes()
 	s.companyRoutes()
 	s.exportRoutes()
+	s.subscriptionRoutes()
 	s.mux.HandleFunc("/", s.notFound)
 	return s
 }

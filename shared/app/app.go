@@ -20,6 +20,7 @@ import (
 	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/captcha"
 	"github.com/hoadon/hoadon/shared/config"
+	"github.com/hoadon/hoadon/shared/egress"
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/httpsig"
@@ -145,6 +146,7 @@ func (a *App) deps(ctx context.Context) (importer.Deps, error) {
 		Endpoints: importer.Endpoints{Download: cfg.DownloadURL, Deliver: cfg.DeliverURL,
 			BurstDownload: cfg.BurstDownloadURL, BurstThreshold: cfg.BurstThreshold},
 		Subscribers: cfg.Webhooks, Signer: signer, Instance: cfg.Instance, Log: a.Log,
+		HTTP: egress.Guard{Local: cfg.Local}.Client(), URLs: egress.Guard{Local: cfg.Local},
 		DiscoveryConcurrency: cfg.DiscoveryConcurrency,
 	}, nil
 }

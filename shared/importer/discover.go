@@ -154,7 +154,7 @@ func (s *Service) flush(ctx context.Context, imp hoadon.Import, batch []hoadon.I
 	}
 	company := imp.Params.CompanyID
 	url := s.downloadURL(ctx, len(batch)) // decided on the backlog before this batch joins it
-	c := collect(s, func(changes []store.StatusChange) ([]events.Data, error) {
+	c := collect(ctx, s, tenantIs[[]store.StatusChange](imp.Tenant), func(changes []store.StatusChange) ([]events.Data, error) {
 		out := make([]events.Data, 0, len(changes))
 		for _, ch := range changes {
 			inv := ch.Invoice

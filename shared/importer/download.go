@@ -185,7 +185,7 @@ func (s *Service) downloadFailed(ctx context.Context, imp hoadon.Import, inv hoa
 // complete records a final outcome with its event.
 func (s *Service) complete(ctx context.Context, imp hoadon.Import, inv hoadon.Invoice, out store.Outcome, code hoadon.Code) error {
 	company := imp.Params.CompanyID
-	c := collect(s, func(inv hoadon.Invoice) ([]events.Data, error) {
+	c := collect(ctx, s, tenantIs[hoadon.Invoice](imp.Tenant), func(inv hoadon.Invoice) ([]events.Data, error) {
 		evs := []events.Data{invoiceEvent(company, inv, code)}
 		if inv.Status == hoadon.StatusStored && inv.Warning != "" {
 			evs = append(evs, events.InvoiceSignatureInvalid{ImportID: inv.ImportID, CompanyMST: company, Flow: inv.Flow,

@@ -64,7 +64,7 @@ func (s *Service) Finalize(ctx context.Context, importID string) (Progress, erro
 	if err != nil {
 		return Progress{}, err
 	}
-	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
+	c := collect(ctx, s, importTenant, func(imp hoadon.Import) ([]events.Data, error) {
 		return append([]events.Data{events.ImportCompleted{ImportID: imp.ID, CompanyMST: imp.Params.CompanyID, Counts: eventCounts(counts),
 			Manifest: manifest, Summary: summary, StartedAt: imp.StartedAt, FinishedAt: imp.FinishedAt}}, exports...), nil
 	})
@@ -147,7 +147,7 @@ func (s *Service) end(ctx context.Context, importID string, state hoadon.ImportS
 	if err != nil {
 		return Progress{}, err
 	}
-	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
+	c := collect(ctx, s, importTenant, func(imp hoadon.Import) ([]events.Data, error) {
 		ec := eventCounts(counts)
 		if state == hoadon.ImportCancelled {
 			return []events.Data{events.ImportCancelled{ImportID: imp.ID, CompanyMST: imp.Params.CompanyID, Counts: ec}}, nil

@@ -82,14 +82,14 @@ func (s *Service) Status(ctx context.Context, req StatusRequest) (Progress, erro
 		if err := s.sweepDownloads(ctx, p.Import); err != nil {
 			s.Log.WarnContext(ctx, "sweeping lost downloads", "import", p.Import.ID, "err", err)
 		}
-		s.sweepOutbox(ctx)
+		s.sweepOutbox(ctx, p.Import.Tenant)
 	}
 	return p, nil
 }
 
 func (s *Service) discoveryDone(ctx context.Context, p Progress) error {
 	s.setSlots(ctx, p.Import.Params.CompanyID, false)
-	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
+	c := collect(ctx, s, importTenant, func(imp hoadon.Import) ([]events.Data, error) {
 		d := events.DiscoveryCompleted{ImportID: imp.ID, CompanyMST: imp.Params.CompanyID,
 			Discovered: p.Counts.Total, Skipped: p.Counts.Status[hoadon.StatusSkipped],
 			ToDownload: p.Counts.Total - p.Counts.Status[hoadon.StatusSkipped]}
@@ -168,9 +168,13 @@ func (s *Service) taskAlive(ctx context.Context, q, importID string, inv hoadon.
 }
 
 // sweepOutbox dispatches events again whose delivery is overdue.
-func (s *Service) sweepOutbox(ctx context.Context) {
+// It runs when the environment names subscribers or the import's tenant
+// has subscriptions, and sweeps every tenant's events.
+func (s *Service) sweepOutbox(ctx context.Context, tenant hoadon.Tenant) {
 	if len(s.Subscribers) == 0 {
-		return
+		if subs, err := s.subscribersOf(ctx, tenant.OrDefault()); err != nil || len(subs) == 0 {
+			return
+		}
 	}
 	evs, err := s.Store.PendingEvents(ctx, s.Now().Add(-outboxAfter), sweepLimit)
 	if err != nil {

@@ -18,8 +18,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
 	"github.com/hoadon/hoadon/shared/blob"
+	"github.com/hoadon/hoadon/shared/egress"
 	"github.com/hoadon/hoadon/shared/gdt"
+	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/httpsig"
 	"github.com/hoadon/hoadon/shared/queue"
 	"github.com/hoadon/hoadon/shared/secret"
@@ -60,12 +64,18 @@ type Deps struct {
 	Signatures *xmlsig.Verifier
 	Workflows  Orchestrator
 	Endpoints  Endpoints
-	// Subscribers are the webhook URLs every event is delivered to.
+	// Subscribers are the environment's webhook URLs: the default tenant's
+	// subscribers, besides its subscriptions.
 	Subscribers []string
-	// Signer signs event deliveries (RFC 9421); nil sends them unsigned.
+	// Signer signs deliveries to Subscribers (RFC 9421); nil sends them
+	// unsigned. A subscription's deliveries are signed with its own key.
 	Signer *httpsig.Signer
-	// HTTP delivers events; it must not follow redirects.
+	// HTTP delivers events; it must not follow redirects, and must dial
+	// only public addresses (egress.Guard's client) unless local.
 	HTTP HTTPDoer
+	// URLs checks a subscription's URL when it is created; nil means
+	// egress.Guard{} (https to public addresses only).
+	URLs URLChecker
 	// DiscoveryConcurrency is how many windows the workflow lists at once
 	// per import; the company queue leaves them their portal slots while
 	// discovery runs.
@@ -81,11 +91,17 @@ type HTTPDoer interface {
 	Do(*http.Request) (*http.Response, error)
 }
 
+// URLChecker accepts or refuses a subscriber URL.
+type URLChecker interface {
+	CheckURL(ctx context.Context, raw string) error
+}
+
 // Service runs the pipeline's activities.
 type Service struct {
 	Deps
 	burst  burst
-	sweeps sync.Map // import id → time of this instance's last sweep
+	sweeps sync.Map                                            // import id → time of this instance's last sweep
+	subs   *expirable.LRU[hoadon.Tenant, []store.Subscription] // a tenant's subscriptions, briefly
 }
 
 // New returns a Service; missing optional dependencies get defaults.
@@ -101,7 +117,10 @@ func New(d Deps) *Service {
 			return http.ErrUseLastResponse
 		}}
 	}
-	return &Service{Deps: d}
+	if d.URLs == nil {
+		d.URLs = egress.Guard{}
+	}
+	return &Service{Deps: d, subs: expirable.NewLRU[hoadon.Tenant, []store.Subscription](1000, nil, subscriptionsCacheFor)}
 }
 
 // SubscriberID names a webhook URL in task ids and delivery records without

@@ -37,7 +37,7 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 		return hoadon.Import{}, false, hoadon.Errorf(hoadon.CodeInvalid, "tenant %q is not valid", tenant)
 	}
 	imp := hoadon.Import{ID: uuid.NewString(), Tenant: tenant, Params: p, State: hoadon.ImportPending, CreatedAt: s.Now().UTC(), Export: req.Export}
-	c := collect(s, func(imp hoadon.Import) ([]events.Data, error) {
+	c := collect(ctx, s, importTenant, func(imp hoadon.Import) ([]events.Data, error) {
 		return []events.Data{events.ImportStarted{ImportID: imp.ID, CompanyMST: p.CompanyID, From: p.From, To: p.To, Flows: p.Flows}}, nil
 	})
 	imp, created, err := s.Store.CreateImport(ctx, store.CreateRequest{

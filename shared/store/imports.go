@@ -137,7 +137,7 @@ func (s *Store) writeNewImport(tx *firestore.Transaction, req CreateRequest, act
 	if err != nil {
 		return err
 	}
-	return s.putEvents(tx, imp.ID, evs)
+	return s.putEvents(tx, imp.Tenant, imp.ID, evs)
 }
 
 // Import returns one import; CodeNotFound if there is none.
@@ -214,7 +214,7 @@ func (s *Store) Update(ctx context.Context, id string, change func(*hoadon.Impor
 		if err != nil {
 			return err
 		}
-		return s.putEvents(tx, id, evs)
+		return s.putEvents(tx, imp.Tenant, id, evs)
 	})
 	return out, changed, gcp.Classify("store.Update", err)
 }

@@ -102,7 +102,7 @@ func (s *Store) addBatch(tx *firestore.Transaction, imp hoadon.Import, batch []h
 	if err != nil {
 		return nil, err
 	}
-	return pending, s.putEvents(tx, importID, evs)
+	return pending, s.putEvents(tx, imp.Tenant, importID, evs)
 }
 
 // Invoice returns one invoice of an import.
@@ -217,7 +217,7 @@ func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, 
 	if err != nil {
 		return err
 	}
-	return s.putEvents(tx, inv.ImportID, evs)
+	return s.putEvents(tx, inv.Tenant, inv.ImportID, evs)
 }
 
 // Invoices calls fn for every invoice of an import in id order, optionally

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/api/iterator"
 
 	"github.com/hoadon/hoadon/shared/gcp"
+	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 // OutboxEvent is an event to deliver, written in the same transaction as the
@@ -17,6 +18,13 @@ type OutboxEvent struct {
 	ID   string `firestore:"id"`
 	Type string `firestore:"type"`
 	Data []byte `firestore:"data"`
+	// Tenant owns the event (the store sets it from the import); events
+	// from before tenants have none and are the default tenant's.
+	Tenant hoadon.Tenant `firestore:"tenant"`
+	// To are the subscriber ids owed the event, fixed when it is written;
+	// nil on events from before subscriptions (owed to the environment's
+	// subscribers). An event owed to nobody is done when written.
+	To []string `firestore:"to"`
 }
 
 // outboxDoc is the stored form of an OutboxEvent.
@@ -30,9 +38,13 @@ type outboxDoc struct {
 
 // putEvents writes events in tx; an event id that already exists is left as
 // it is (event ids are deterministic, so that means it was written before).
-func (s *Store) putEvents(tx *firestore.Transaction, importID string, evs []OutboxEvent) error {
+func (s *Store) putEvents(tx *firestore.Transaction, tenant hoadon.Tenant, importID string, evs []OutboxEvent) error {
 	for _, ev := range evs {
-		d := outboxDoc{OutboxEvent: ev, ImportID: importID, CreatedAt: s.now(), Delivered: map[string]time.Time{}}
+		ev.Tenant = tenant.OrDefault()
+		if ev.To == nil {
+			ev.To = []string{}
+		}
+		d := outboxDoc{OutboxEvent: ev, ImportID: importID, CreatedAt: s.now(), Delivered: map[string]time.Time{}, Done: len(ev.To) == 0}
 		if err := tx.Set(s.fs.Collection(colOutbox).Doc(ev.ID), d); err != nil {
 			return err
 		}
@@ -50,12 +62,14 @@ func (s *Store) Event(ctx context.Context, id string) (OutboxEvent, map[string]t
 	if err := snap.DataTo(&d); err != nil {
 		return OutboxEvent{}, nil, gcp.Classify("store.Event", err)
 	}
+	d.Tenant = d.Tenant.OrDefault()
 	return d.OutboxEvent, d.Delivered, nil
 }
 
-// MarkDelivered records that subscriber received event id; when every one of
-// subscribers has it, the event is done and leaves the pending list.
-func (s *Store) MarkDelivered(ctx context.Context, id, subscriber string, subscribers []string) error {
+// MarkDelivered records that subscriber received event id; when every
+// subscriber the event is owed to (its To; legacy for events from before
+// To existed) has it, the event is done and leaves the pending list.
+func (s *Store) MarkDelivered(ctx context.Context, id, subscriber string, legacy []string) error {
 	ref := s.fs.Collection(colOutbox).Doc(id)
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		snap, err := tx.Get(ref)
@@ -71,6 +85,10 @@ func (s *Store) MarkDelivered(ctx context.Context, id, subscriber string, subscr
 		}
 		if _, ok := d.Delivered[subscriber]; !ok {
 			d.Delivered[subscriber] = s.now()
+		}
+		subscribers := d.To
+		if subscribers == nil {
+			subscribers = legacy
 		}
 		done := true
 		for _, sub := range subscribers {
@@ -114,6 +132,7 @@ func readEvents(it *firestore.DocumentIterator) ([]OutboxEvent, error) {
 		if err := snap.DataTo(&d); err != nil {
 			return nil, err
 		}
+		d.Tenant = d.Tenant.OrDefault()
 		out = append(out, d.OutboxEvent)
 	}
 }

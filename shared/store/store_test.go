@@ -37,7 +37,7 @@ func create(t *testing.T, s *store.Store, id string, p hoadon.ImportParams, idem
 		Login:          store.Login{Username: company, SealedPassword: "v1:sealed-" + id, Digest: "d-" + id},
 		IdempotencyKey: idem,
 		Events: func(imp hoadon.Import) ([]store.OutboxEvent, error) {
-			return []store.OutboxEvent{{ID: "started-" + imp.ID, Type: "vn.hoadon.import.started", Data: []byte(`{}`)}}, nil
+			return []store.OutboxEvent{{ID: "started-" + imp.ID, Type: "vn.hoadon.import.started", Data: []byte(`{}`), To: []string{"s1", "s2"}}}, nil
 		},
 	})
 	if err != nil {
@@ -394,17 +394,16 @@ func TestOutboxPendingAndDelivered(t *testing.T) {
 	s := store.New(firestoretest.Client(t), store.WithClock(func() time.Time { return now }))
 	ctx := context.Background()
 	create(t, s, "imp", params("2026-01-01", "2026-01-31"), "")
-	subs := []string{"s1", "s2"}
 	later := now.Add(time.Second)
 	ev, _ := s.PendingEvents(ctx, later, 10)
-	if len(ev) != 1 {
-		t.Fatalf("pending = %d", len(ev))
+	if len(ev) != 1 || ev[0].Tenant != hoadon.DefaultTenant || len(ev[0].To) != 2 {
+		t.Fatalf("pending = %+v; want one event of the default tenant owed to s1 and s2", ev)
 	}
-	s.MarkDelivered(ctx, ev[0].ID, "s1", subs)
+	s.MarkDelivered(ctx, ev[0].ID, "s1", nil) // the event's own To decides
 	if ev, _ := s.PendingEvents(ctx, later, 10); len(ev) != 1 {
 		t.Error("event left pending list after one of two subscribers")
 	}
-	s.MarkDelivered(ctx, ev[0].ID, "s2", subs)
+	s.MarkDelivered(ctx, ev[0].ID, "s2", nil)
 	if ev, _ := s.PendingEvents(ctx, later, 10); len(ev) != 0 {
 		t.Error("delivered event still pending")
 	}

@@ -195,3 +195,27 @@ type Event struct {
 type EventList struct {
 	Events []json.RawMessage `json:"events"`
 }
+
+// SubscriptionRequest is the body of POST /api/subscriptions: where events
+// go and which types (none: every type).
+type SubscriptionRequest struct {
+	URL   string   `json:"url"`
+	Types []string `json:"types,omitempty"`
+}
+
+// Subscription is one webhook subscriber of the caller's tenant.
+type Subscription struct {
+	ID        string    `json:"id"`
+	URL       string    `json:"url"`
+	Types     []string  `json:"types"`
+	KeyID     string    `json:"key_id"` // the signature's keyid parameter
+	CreatedAt time.Time `json:"created_at"`
+	// SigningKey is the HMAC-SHA256 secret (base64) that signs its
+	// deliveries; only in the answer to its creation, never again.
+	SigningKey string `json:"signing_key,omitempty"`
+}
+
+// Subscriptions answers GET /api/subscriptions.
+type Subscriptions struct {
+	Subscriptions []Subscription `json:"subscriptions"`
+}
