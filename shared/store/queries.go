@@ -71,6 +71,7 @@ var (
 	QuerySchedulesAllTenants    = Query{Name: "schedules of every tenant", Collection: "schedules", Group: true}
 	QueryScheduleRunsNewest     = Query{Name: "runs of a schedule newest first", Collection: "runs", Order: []Order{Desc("day")}}
 	QueryScheduleRunsSince      = Query{Name: "runs of a schedule since a day", Collection: "runs", Range: "day", RangeOp: ">="}
+	QueryCompaniesByMST         = Query{Name: "a tenant's company summaries by tax code", Collection: colCompanies, Order: []Order{Asc(firestore.DocumentID)}}
 	QueryCatalogueUnsettled     = Query{Name: "catalogue entries of a month and flow in some statuses", Collection: colInvoices, Equal: []string{"month", "flow"}, Range: "status", RangeOp: "in"}
 )
 
@@ -82,7 +83,7 @@ var Queries = []Query{
 	QueryAPIKeyByID, QueryAPIKeysNewest,
 	QuerySinkReceived, QuerySinkOfImport, QuerySinkRecorded,
 	QuerySchedulesByID, QuerySchedulesAllTenants, QueryScheduleRunsNewest, QueryScheduleRunsSince,
-	QueryCatalogueUnsettled,
+	QueryCatalogueUnsettled, QueryCompaniesByMST,
 }
 
 // Parent is what a query runs under: the client (top-level collections and
