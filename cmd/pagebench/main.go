@@ -76,6 +76,8 @@ func run(companies, months, perImport, n int, jsonOut string) error {
 	}
 	pages := []struct{ name, path string }{
 		{"sign-in (reads nothing)", "/ui/signin"},
+		{"companies (100 rows)", "/ui/companies"},
+		{"company", "/ui/companies/" + last.company},
 		{"imports (list of 100)", "/ui/imports"},
 		{"imports of one company", "/ui/imports?company=" + last.company},
 		{"import", "/ui/imports/" + last.importID},
@@ -103,8 +105,12 @@ type seeded struct{ company, importID, invoiceID string }
 
 // mst makes the i-th valid tax code.
 func mst(i int) string {
-	first9 := fmt.Sprintf("09%07d", i)
-	return first9 + strconv.Itoa(hoadon.MSTCheckDigit(first9))
+	for k := 0; ; k++ { // some prefixes have no check digit (-1): take the next last digit
+		first9 := fmt.Sprintf("09%06d%d", i, k)
+		if d := hoadon.MSTCheckDigit(first9); d >= 0 {
+			return first9 + strconv.Itoa(d)
+		}
+	}
 }
 
 // seed writes the imports through the store, eight companies at a time.
@@ -198,7 +204,20 @@ func seedCompany(ctx context.Context, st *store.Store, company string, months, p
 		}
 		s = seeded{company: company, importID: imp.ID, invoiceID: added[0].ID}
 	}
-	return s, nil
+	return s, seedSummary(ctx, st, company, s.importID)
+}
+
+// seedSummary writes the company's summary directly, as the importer keeps
+// it at write time: its last import and twelve months of completeness.
+func seedSummary(ctx context.Context, st *store.Store, company, lastImport string) error {
+	now := time.Now().UTC()
+	sum := store.CompanySummary{MST: company, Name: "Công ty " + company, Login: store.LoginOK, LoginAt: now,
+		LastImportID: lastImport, LastImportState: hoadon.ImportCompleted, LastImportAt: now,
+		Months: map[string]store.MonthSummary{}, UpdatedAt: now}
+	for m := range 12 {
+		sum.Months[now.AddDate(0, -m, 0).Format("2006-01")] = store.MonthSummary{Listed: 10, Stored: 1, Unavailable: 9 - m%2, Verified: true}
+	}
+	return st.PutCompanySummary(ctx, hoadon.DefaultTenant, sum)
 }
 
 // signIn returns a client holding a console session of the harness's key.
@@ -220,7 +239,7 @@ func signIn(h *e2e.Harness) (*http.Client, error) {
 		return nil, err
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/ui/imports" {
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/ui/companies" {
 		return nil, fmt.Errorf("sign-in ended at %s with %d", resp.Request.URL, resp.StatusCode)
 	}
 	return cl, nil

@@ -21,6 +21,7 @@ import (
 	"github.com/hoadon/hoadon/cmd/internal/e2e"
 	fsemu "github.com/hoadon/hoadon/emulators/firestore"
 	"github.com/hoadon/hoadon/shared/auth"
+	"github.com/hoadon/hoadon/shared/hoadon"
 )
 
 // chromium is Debian's browser (.ci/run installs it).
@@ -103,15 +104,11 @@ func TestConsoleInBrowser(t *testing.T) {
 	c := h.Stack.GDT().Companies()[4]
 	ui := h.URL + "/ui/"
 
-	steps(t, ctx, "sign in",
-		chromedp.Navigate(ui),
-		chromedp.WaitVisible(chromedp.ID("key")),
-		chromedp.SendKeys(chromedp.ID("key"), h.Env["HOADON_API_KEY"]),
-		chromedp.Click(chromedp.ID("signin")),
-		chromedp.WaitVisible(chromedp.ID("signout")))
+	signIn(t, ctx, ui, h.Env["HOADON_API_KEY"])
 	checkCookie(t, ctx)
 
 	steps(t, ctx, "start an import",
+		chromedp.Navigate(ui+"imports"),
 		chromedp.Click(chromedp.CSS("#start summary")),
 		chromedp.SetValue(chromedp.CSS(`input[name="company_id"]`), c.MST),
 		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), c.Password),
@@ -159,6 +156,71 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	steps(t, ctx, "imports list", chromedp.Navigate(ui+"imports?lang=en"), chromedp.WaitVisible(chromedp.CSS("table")))
 	screenshot(t, ctx, "console-imports")
+
+	checkCompanies(t, ctx, ui, c.MST, id[1])
+	// A viewer, then another tenant, each in a browser of its own.
+	ctx = browserCtx(t)
+	viewer, err := h.APIKey(hoadon.DefaultTenant, hoadon.RoleViewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, ui, viewer)
+	for _, page := range []string{"companies", "companies/" + c.MST, "imports", "imports/" + id[1], "schedules"} {
+		steps(t, ctx, "viewer reads "+page, chromedp.Navigate(ui+page), chromedp.WaitVisible(chromedp.ID("signout")))
+		// The only form a viewer meets is the sign-out; no link starts an import.
+		if n := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("form[method=post]:not(.inline), form[method=post] button:not(#signout), .import-period, input[type=password]").length`)); n != 0 {
+			t.Errorf("a viewer sees %d things that change something on %s", n, page)
+		}
+	}
+	ctx = browserCtx(t)
+	other, err := h.APIKey("console-other", hoadon.RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, ui, other)
+	steps(t, ctx, "another tenant's import",
+		chromedp.Navigate(ui+"imports/"+id[1]),
+		chromedp.WaitVisible(chromedp.CSS(`.problem[data-status="404"]`)))
+	steps(t, ctx, "another tenant's companies", chromedp.Navigate(ui+"companies"), chromedp.WaitVisible(chromedp.ID("signout")))
+	if html := value(t, ctx, chromedp.OuterHTML(chromedp.CSS("main"))); strings.Contains(html, c.MST) {
+		t.Errorf("another tenant's companies page shows %s", c.MST)
+	}
+}
+
+func signIn(t *testing.T, ctx context.Context, ui, key string) {
+	t.Helper()
+	steps(t, ctx, "sign in",
+		chromedp.Navigate(ui),
+		chromedp.WaitVisible(chromedp.ID("key")),
+		chromedp.SendKeys(chromedp.ID("key"), key),
+		chromedp.Click(chromedp.ID("signin")),
+		chromedp.WaitVisible(chromedp.ID("signout")))
+}
+
+// checkCompanies opens the home page (the companies) and the imported
+// company's page: its row shows the import and the login health kept at
+// write time, its matrix the imported month.
+func checkCompanies(t *testing.T, ctx context.Context, ui, mst, importID string) {
+	t.Helper()
+	row := `#companies tr[data-mst="` + mst + `"]`
+	steps(t, ctx, "companies page", chromedp.Navigate(ui), chromedp.WaitVisible(chromedp.CSS(row)))
+	html := value(t, ctx, chromedp.OuterHTML(chromedp.CSS(row)))
+	for _, want := range []string{`href="/ui/imports/` + importID + `"`, `class="state lh-ok"`, `class="state s-completed"`, `class="cell m-`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the company's row lacks %s:\n%s", want, html)
+		}
+	}
+	screenshot(t, ctx, "console-companies")
+	steps(t, ctx, "company page", chromedp.Navigate(ui+"companies/"+mst), chromedp.WaitVisible(chromedp.ID("matrix")))
+	cells := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#matrix tr.m-complete, #matrix tr.m-gaps").length`))
+	if cells == 0 {
+		t.Error("the company's matrix shows no listed month")
+	}
+	html = value(t, ctx, chromedp.OuterHTML(chromedp.CSS("main")))
+	if !strings.Contains(html, "/api/companies/"+mst+"/exports/purchase.xlsx?from=") || !strings.Contains(html, `id="update-credentials"`) {
+		t.Error("the company page lacks its export links or the credentials form")
+	}
+	screenshot(t, ctx, "console-company")
 }
 
 // checkDownload clicks the XML download of the invoice page and reads the

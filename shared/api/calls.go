@@ -166,3 +166,18 @@ func (s *Server) ImportInvoice(ctx context.Context, importID, invoiceID string) 
 func (s *Server) InvoiceFile(ctx context.Context, inv hoadon.Invoice, kind string) ([]byte, error) {
 	return s.svc.InvoiceFileFor(ctx, access(ctx), inv, kind)
 }
+
+// Companies are the summaries of the caller's companies, by tax code.
+func (s *Server) Companies(ctx context.Context) ([]wire.Company, error) {
+	return s.svc.CompaniesFor(ctx, access(ctx))
+}
+
+// Company is the summary of one of the caller's companies.
+func (s *Server) Company(ctx context.Context, mst string) (wire.Company, error) {
+	return s.svc.CompanyFor(ctx, access(ctx), mst)
+}
+
+// Completeness is the month × flow matrix of one of the caller's companies.
+func (s *Server) Completeness(ctx context.Context, mst, from, to string) (wire.Completeness, error) {
+	return s.svc.CompletenessFor(ctx, access(ctx), mst, from, to)
+}

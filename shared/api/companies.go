@@ -11,10 +11,12 @@ import (
 
 // companyRoutes serves what a tenant knows of a company's invoices:
 //
+//	GET  /api/companies                                            the caller's companies' summaries
 //	GET  /api/companies/{mst}/completeness?from=YYYY-MM&to=YYYY-MM  the month × flow matrix
 //	POST /api/companies/{mst}/recheck                              list past months again
 //	GET  /api/companies/{mst}/invoices/{id}                        one invoice: status, history, links
 func (s *Server) companyRoutes() {
+	s.mux.HandleFunc("GET /api/companies", s.companies)
 	s.mux.HandleFunc("GET /api/companies/{mst}/completeness", s.completeness)
 	s.mux.HandleFunc("POST /api/companies/{mst}/recheck", s.recheck)
 	s.mux.HandleFunc("GET /api/companies/{mst}/invoices/{id}", s.invoiceRecord)
@@ -96,4 +98,14 @@ func (s *Server) invoiceRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) companies(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	out, err := s.Companies(ctx)
+	if err != nil {
+		web.WriteError(ctx, w, s.log, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, wire.Companies{Companies: out})
 }

@@ -78,8 +78,11 @@ func (c *Console) routes() {
 	m.HandleFunc("POST /ui/signin", c.signIn)
 	m.HandleFunc("POST /ui/signout", c.signed(c.signOut))
 	m.HandleFunc("GET /ui/{$}", c.signed(func(w http.ResponseWriter, r *http.Request, q *request) {
-		http.Redirect(w, r, "/ui/imports", http.StatusSeeOther)
+		http.Redirect(w, r, "/ui/companies", http.StatusSeeOther)
 	}))
+	m.HandleFunc("GET /ui/companies", c.signed(c.companies))
+	m.HandleFunc("GET /ui/companies/{mst}", c.signed(c.company))
+	m.HandleFunc("POST /ui/companies/{mst}/credentials", c.signed(c.updateCredentials))
 	m.HandleFunc("GET /ui/imports", c.signed(c.imports))
 	m.HandleFunc("POST /ui/imports", c.signed(c.startImport))
 	m.HandleFunc("GET /ui/imports/{id}", c.signed(c.importPage))

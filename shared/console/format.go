@@ -18,10 +18,11 @@ var vietnam = func() *time.Location {
 }()
 
 var funcs = template.FuncMap{
-	"when":  when,
-	"money": money,
-	"group": func(n int) string { return groupDigits(fmt.Sprint(n)) },
-	"flows": func() []hoadon.Flow { return hoadon.AllFlows },
+	"when":     when,
+	"money":    money,
+	"group":    func(n int) string { return groupDigits(fmt.Sprint(n)) },
+	"flows":    func() []hoadon.Flow { return hoadon.AllFlows },
+	"sortKeys": func() []string { return []string{"mst", "name", "login", "last"} },
 	"has": func(list []hoadon.Flow, f hoadon.Flow) bool {
 		for _, x := range list {
 			if x == f {

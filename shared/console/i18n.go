@@ -32,7 +32,15 @@ func tr(lang, key string) string {
 // checks).
 var texts = map[string]map[string]string{
 	"vi": {
-		"app": "hoadon — hóa đơn điện tử", "lang_other": "English", "lang_other_code": "en",
+		"companies_title": "Công ty", "search": "Tìm (tên hoặc MST)", "login_health": "Đăng nhập", "sort": "Sắp xếp",
+		"sort_mst": "MST", "sort_name": "Tên", "sort_login": "Đăng nhập", "sort_last": "Lần nhập gần nhất",
+		"lh_ok": "tốt", "lh_wrong_password": "sai mật khẩu", "lh_locked": "bị khóa", "lh_portal_down": "cổng thuế lỗi",
+		"last_import": "Lần nhập gần nhất", "schedule": "Lịch", "no_name": "(chưa có tên)", "import_period": "Nhập một kỳ",
+		"completeness": "Độ đầy đủ theo tháng", "month": "Tháng", "listed": "Cổng liệt kê", "status_changes": "Thay đổi trạng thái",
+		"export_purchase": "Xuất bảng kê mua vào (.xlsx)", "export_sold": "Xuất bảng kê bán ra (.xlsx)",
+		"credentials_title": "Cập nhật mật khẩu", "credentials_button": "Lưu và thử đăng nhập",
+		"credentials_help": "Mật khẩu được mã hóa và chỉ dùng để đăng nhập cổng thuế; một lần nhập hôm qua chứng minh nó đúng.",
+		"app":              "hoadon — hóa đơn điện tử", "lang_other": "English", "lang_other_code": "en",
 		"nav_imports": "Lần nhập", "nav_schedules": "Lịch nhập", "nav_companies": "Công ty", "signout": "Đăng xuất",
 		"signin_title": "Đăng nhập", "signin_key": "Khóa API", "signin_button": "Đăng nhập",
 		"signin_help": "Dán khóa API (hoadon apikey create). Khóa không được lưu trong trình duyệt.",
@@ -74,7 +82,15 @@ var texts = map[string]map[string]string{
 		"lookback": "Số ngày nhìn lại", "started": "Đã bắt đầu lần nhập", "actions": "Thao tác",
 	},
 	"en": {
-		"app": "hoadon — e-invoices", "lang_other": "Tiếng Việt", "lang_other_code": "vi",
+		"companies_title": "Companies", "search": "Search (name or tax code)", "login_health": "Login", "sort": "Sort",
+		"sort_mst": "Tax code", "sort_name": "Name", "sort_login": "Login", "sort_last": "Last import",
+		"lh_ok": "ok", "lh_wrong_password": "wrong password", "lh_locked": "locked", "lh_portal_down": "portal down",
+		"last_import": "Last import", "schedule": "Schedule", "no_name": "(no name yet)", "import_period": "Import a period",
+		"completeness": "Completeness by month", "month": "Month", "listed": "Listed", "status_changes": "Status changes",
+		"export_purchase": "Export purchases (.xlsx)", "export_sold": "Export sales (.xlsx)",
+		"credentials_title": "Update password", "credentials_button": "Save and try the login",
+		"credentials_help": "The password is sealed and only used to log in to the portal; an import of yesterday proves it.",
+		"app":              "hoadon — e-invoices", "lang_other": "Tiếng Việt", "lang_other_code": "vi",
 		"nav_imports": "Imports", "nav_schedules": "Schedules", "nav_companies": "Companies", "signout": "Sign out",
 		"signin_title": "Sign in", "signin_key": "API key", "signin_button": "Sign in",
 		"signin_help": "Paste an API key (hoadon apikey create). The key is not kept in the browser.",

@@ -185,7 +185,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	c.o.Log.InfoContext(r.Context(), "console sign-in", "key", keyHash[:12])
 	next := data.Next
 	if next == "" {
-		next = "/ui/imports"
+		next = "/ui/companies"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

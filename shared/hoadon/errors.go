@@ -17,22 +17,22 @@ type Code string
 
 // Error codes. The comments say what a caller should do.
 const (
-	CodeInvalid        Code = "invalid"         // bad input: fix the request; never retried
-	CodeNotFound       Code = "not_found"       // no such thing; never retried
-	CodeConflict       Code = "conflict"        // state forbids it (already exists, already final)
-	CodeUnauthorized   Code = "unauthorized"    // caller not authenticated
-	CodeForbidden      Code = "forbidden"       // caller authenticated but its role or company allow-list refuses this
-	CodeWrongCaptcha   Code = "wrong_captcha"   // portal refused the captcha: retry with a new one
+	CodeInvalid        Code = "invalid"             // bad input: fix the request; never retried
+	CodeNotFound       Code = "not_found"           // no such thing; never retried
+	CodeConflict       Code = "conflict"            // state forbids it (already exists, already final)
+	CodeUnauthorized   Code = "unauthorized"        // caller not authenticated
+	CodeForbidden      Code = "forbidden"           // caller authenticated but its role or company allow-list refuses this
+	CodeWrongCaptcha   Code = "wrong_captcha"       // portal refused the captcha: retry with a new one
 	CodeBadCredentials Code = "invalid_credentials" // portal refused the password: never retried (lock-out)
-	CodeLocked         Code = "account_locked"  // portal account locked: never retried
-	CodeSessionExpired Code = "session_expired" // portal token expired or rejected: log in again, then retry
-	CodeRateLimited    Code = "rate_limited"    // portal 429: slow down, retry after RetryAfter
-	CodeBlocked        Code = "blocked"         // portal firewall (403 or HTML reject): slow down, retry later
-	CodeNoDossier      Code = "no_dossier"      // invoice has no original XML on the portal: permanent
-	CodeBadData        Code = "bad_data"        // portal sent something unreadable (corrupt ZIP/XML): permanent for that item
-	CodeTransient      Code = "transient"       // 5xx, timeouts, connection errors: retry with backoff
-	CodeCancelled      Code = "cancelled"       // the import was cancelled
-	CodeInternal       Code = "internal"        // a bug or an unclassified failure
+	CodeLocked         Code = "account_locked"      // portal account locked: never retried
+	CodeSessionExpired Code = "session_expired"     // portal token expired or rejected: log in again, then retry
+	CodeRateLimited    Code = "rate_limited"        // portal 429: slow down, retry after RetryAfter
+	CodeBlocked        Code = "blocked"             // portal firewall (403 or HTML reject): slow down, retry later
+	CodeNoDossier      Code = "no_dossier"          // invoice has no original XML on the portal: permanent
+	CodeBadData        Code = "bad_data"            // portal sent something unreadable (corrupt ZIP/XML): permanent for that item
+	CodeTransient      Code = "transient"           // 5xx, timeouts, connection errors: retry with backoff
+	CodeCancelled      Code = "cancelled"           // the import was cancelled
+	CodeInternal       Code = "internal"            // a bug or an unclassified failure
 )
 
 // Error is the project's one error type. Adapters wrap whatever they got in

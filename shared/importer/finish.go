@@ -68,12 +68,13 @@ func (s *Service) Finalize(ctx context.Context, importID string) (Progress, erro
 		return append([]events.Data{events.ImportCompleted{ImportID: imp.ID, CompanyMST: imp.Params.CompanyID, Counts: eventCounts(counts),
 			Manifest: manifest, Summary: summary, StartedAt: imp.StartedAt, FinishedAt: imp.FinishedAt}}, exports...), nil
 	})
-	_, changed, err := s.Store.Finish(ctx, importID, hoadon.ImportCompleted, "", c.fn)
+	done, changed, err := s.Store.Finish(ctx, importID, hoadon.ImportCompleted, "", c.fn)
 	if err != nil {
 		return Progress{}, err
 	}
 	if changed {
 		s.dispatch(ctx, c.got)
+		s.noteImport(ctx, done)
 		s.Log.InfoContext(ctx, "import completed", "import", importID, "company", imp.Params.CompanyID,
 			"stored", counts.Status[hoadon.StatusStored], "skipped", counts.Status[hoadon.StatusSkipped],
 			"unavailable", counts.Status[hoadon.StatusUnavailable], "failed", counts.Status[hoadon.StatusFailed])
@@ -163,6 +164,7 @@ func (s *Service) end(ctx context.Context, importID string, state hoadon.ImportS
 	}
 	if changed {
 		s.dispatch(ctx, c.got)
+		s.noteImport(ctx, imp)
 		s.setSlots(ctx, imp.Params.CompanyID, false) // a failure during discovery must not leave the queue narrowed
 		s.Log.InfoContext(ctx, fmt.Sprintf("import %s", state), "import", importID, "reason", reason)
 	}

@@ -27,7 +27,9 @@ func (s *Service) Login(ctx context.Context, importID string) (LoginResult, erro
 	if imp.State.Final() {
 		return LoginResult{State: imp.State}, nil
 	}
-	if err := s.proveLogin(ctx, imp); err != nil {
+	err = s.proveLogin(ctx, imp)
+	s.noteLogin(ctx, imp, err)
+	if err != nil {
 		return LoginResult{}, err
 	}
 	windows, err := imp.Params.Windows()

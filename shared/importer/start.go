@@ -50,6 +50,7 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 		return imp, false, err
 	}
 	s.dispatch(ctx, c.got)
+	s.noteImport(ctx, imp)
 	exec, err := s.Workflows.Start(ctx, imp.ID)
 	if err != nil {
 		reason := fmt.Sprintf("could not start the workflow: %s", hoadon.ErrorMessage(err))

@@ -26,12 +26,14 @@ type Runner struct {
 	Starter Starter
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Summaries keeps each company's schedule in its summary (nil: not kept).
+	Summaries *store.Store
 }
 
 // New returns the Runner of an importer service: its Firestore, box, clock
 // and log.
 func New(svc *importer.Service) *Runner {
-	return &Runner{Store: NewStore(svc.Store.Client()), Box: svc.Box, Starter: svc, Log: svc.Log, Now: svc.Now}
+	return &Runner{Store: NewStore(svc.Store.Client()), Box: svc.Box, Starter: svc, Log: svc.Log, Now: svc.Now, Summaries: svc.Store}
 }
 
 // TickReport says what one tick did.

@@ -45,7 +45,25 @@ func (r *Runner) Create(ctx context.Context, acc hoadon.Access, req CreateReques
 	}
 	sc.Tenant = acc.Tenant
 	sc.SealedPassword = r.Box.Seal([]byte(password), store.CredentialsLabel(acc.Tenant, sc.Params.CompanyID))
-	return sc, r.Store.In(acc.Tenant).Create(ctx, sc)
+	if err := r.Store.In(acc.Tenant).Create(ctx, sc); err != nil {
+		return Schedule{}, err
+	}
+	r.noteSchedule(ctx, sc, false)
+	return sc, nil
+}
+
+// noteSchedule keeps the company summary's schedule and next run.
+func (r *Runner) noteSchedule(ctx context.Context, sc Schedule, deleted bool) {
+	if r.Summaries == nil {
+		return
+	}
+	id, next := sc.ID, sc.Next(r.Now())
+	if deleted {
+		id = ""
+	}
+	if err := r.Summaries.NoteSchedule(ctx, sc.Tenant, sc.Params.CompanyID, id, next); err != nil {
+		r.Log.WarnContext(ctx, "updating the company's schedule", "company", sc.Params.CompanyID, "err", err)
+	}
 }
 
 // List returns the caller's schedules (of its allowed companies).
@@ -83,10 +101,15 @@ func (r *Runner) Describe(ctx context.Context, acc hoadon.Access, id string, run
 
 // Delete removes one of the caller's schedules and its run records.
 func (r *Runner) Delete(ctx context.Context, acc hoadon.Access, id string) error {
-	if _, err := r.Get(ctx, acc, hoadon.PermOperate, id); err != nil {
+	sc, err := r.Get(ctx, acc, hoadon.PermOperate, id)
+	if err != nil {
 		return err
 	}
-	return r.Store.In(acc.Tenant).Delete(ctx, id)
+	if err := r.Store.In(acc.Tenant).Delete(ctx, id); err != nil {
+		return err
+	}
+	r.noteSchedule(ctx, sc, true)
+	return nil
 }
 
 // SetPaused pauses or resumes one of the caller's schedules.
@@ -97,5 +120,9 @@ func (r *Runner) SetPaused(ctx context.Context, acc hoadon.Access, id string, pa
 	if err := ValidateNote(note); err != nil {
 		return Schedule{}, err
 	}
-	return r.Store.In(acc.Tenant).SetPaused(ctx, id, paused, note, r.Now())
+	sc, err := r.Store.In(acc.Tenant).SetPaused(ctx, id, paused, note, r.Now())
+	if err == nil {
+		r.noteSchedule(ctx, sc, false)
+	}
+	return sc, err
 }

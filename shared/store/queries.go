@@ -72,6 +72,7 @@ var (
 	QueryScheduleRunsNewest     = Query{Name: "runs of a schedule newest first", Collection: "runs", Order: []Order{Desc("day")}}
 	QueryScheduleRunsSince      = Query{Name: "runs of a schedule since a day", Collection: "runs", Range: "day", RangeOp: ">="}
 	QuerySubscriptionsByID      = Query{Name: "a tenant's subscriptions by id", Collection: colSubscriptions, Order: []Order{Asc(firestore.DocumentID)}}
+	QueryCompaniesByMST         = Query{Name: "a tenant's company summaries by tax code", Collection: colCompanies, Order: []Order{Asc(firestore.DocumentID)}}
 	QueryCatalogueUnsettled     = Query{Name: "catalogue entries of a month and flow in some statuses", Collection: colInvoices, Equal: []string{"month", "flow"}, Range: "status", RangeOp: "in"}
 	QueryCataloguePeriod        = Query{Name: "catalogue entries of a direction from a date on, by date (an export)", Collection: colInvoices, Equal: []string{"direction"}, Range: "date", RangeOp: ">=", Order: []Order{Asc("date")}}
 )
@@ -84,7 +85,7 @@ var Queries = []Query{
 	QueryAPIKeyByID, QueryAPIKeysNewest,
 	QuerySinkReceived, QuerySinkOfImport, QuerySinkRecorded,
 	QuerySchedulesByID, QuerySchedulesAllTenants, QueryScheduleRunsNewest, QueryScheduleRunsSince,
-	QueryCatalogueUnsettled, QueryCataloguePeriod, QuerySubscriptionsByID,
+	QueryCatalogueUnsettled, QueryCataloguePeriod, QuerySubscriptionsByID, QueryCompaniesByMST,
 }
 
 // Parent is what a query runs under: the client (top-level collections and
