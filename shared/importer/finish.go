@@ -74,12 +74,27 @@ func (s *Service) Finalize(ctx context.Context, importID string) (Progress, erro
 	}
 	if changed {
 		s.dispatch(ctx, c.got)
+		s.redeliver(ctx, importID)
 		s.noteImport(ctx, done)
 		s.Log.InfoContext(ctx, "import completed", "import", importID, "company", imp.Params.CompanyID,
 			"stored", counts.Status[hoadon.StatusStored], "skipped", counts.Status[hoadon.StatusSkipped],
 			"unavailable", counts.Status[hoadon.StatusUnavailable], "failed", counts.Status[hoadon.StatusFailed])
 	}
 	return s.Progress(ctx, importID)
+}
+
+// redeliver enqueues again the delivery of the import's events still owed
+// to a subscriber, so an event whose process died between commit and
+// enqueue is not left for the outbox sweep of a later import. Delivery
+// task names are the event's and subscriber's, so an event already
+// enqueued is not sent twice.
+func (s *Service) redeliver(ctx context.Context, importID string) {
+	evs, err := s.Store.UndeliveredEventsOf(ctx, importID)
+	if err != nil {
+		s.Log.WarnContext(ctx, "re-enqueueing the import's undelivered events", "import", importID, "err", err)
+		return
+	}
+	s.enqueueDeliveries(ctx, evs)
 }
 
 // failPending records every still-pending invoice as failed.

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"github.com/google/uuid"
 	"time"
 
 	"github.com/hoadon/hoadon/shared/gdt"
@@ -43,13 +44,16 @@ func (s *Service) sessionOf(ctx context.Context, imp hoadon.Import, l store.Logi
 	id := store.SessionID(company, l.Digest)
 	deadline := s.Now().Add(loginWait)
 	wait := 200 * time.Millisecond
+	// The lease holder is this call, not only this instance: two downloads
+	// of one instance that meet an expired token must not both log in.
+	holder := s.Instance + "/" + uuid.NewString()
 	for {
-		ss, acquired, err := s.Store.AcquireLogin(ctx, id, s.Instance, stale, loginLease)
+		ss, acquired, err := s.Store.AcquireLogin(ctx, id, holder, stale, loginLease)
 		if err != nil {
 			return nil, held{}, err
 		}
 		if acquired {
-			return s.login(ctx, imp, l, id)
+			return s.login(ctx, imp, l, id, holder)
 		}
 		if ss.Valid(s.Now(), tokenReserve) && ss.Generation > stale {
 			return s.openSession(l, id, ss)
@@ -102,10 +106,10 @@ func (s *Service) openSession(l store.Login, id string, ss store.Session) (*gdt.
 
 // login runs the portal login while holding the session's lease. A refused
 // password marks the stored login invalid only when it is that login.
-func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, id string) (*gdt.Session, held, error) {
+func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, id, holder string) (*gdt.Session, held, error) {
 	company := imp.Params.CompanyID
 	release := func(code hoadon.Code, msg string) {
-		if err := s.Store.ReleaseLogin(context.WithoutCancel(ctx), id, s.Instance, code, msg); err != nil {
+		if err := s.Store.ReleaseLogin(context.WithoutCancel(ctx), id, holder, code, msg); err != nil {
 			s.Log.WarnContext(ctx, "releasing the login lease", "company", company, "err", err)
 		}
 	}
@@ -131,7 +135,7 @@ func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, i
 	if exp.IsZero() {
 		exp = s.Now().Add(time.Hour) // no exp claim: only a 401 ends it; re-check hourly
 	}
-	ss, err := s.Store.SaveSession(ctx, id, s.Instance, s.Box.Seal([]byte(sess.Token), "sessions/"+id), exp)
+	ss, err := s.Store.SaveSession(ctx, id, holder, s.Box.Seal([]byte(sess.Token), "sessions/"+id), exp)
 	if err != nil {
 		return nil, held{}, err
 	}

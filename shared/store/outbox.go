@@ -110,6 +110,14 @@ func (s *Store) PendingEvents(ctx context.Context, olderThan time.Time, limit in
 	return evs, gcp.Classify("store.PendingEvents", err)
 }
 
+// UndeliveredEventsOf lists the events of one import still owed to a
+// subscriber, whatever their age: a process that died between commit and
+// enqueue leaves them there.
+func (s *Store) UndeliveredEventsOf(ctx context.Context, importID string) ([]OutboxEvent, error) {
+	evs, err := readEvents(QueryOutboxUndeliveredOfImport.On(s.fs, importID, false).Documents(ctx))
+	return evs, gcp.Classify("store.UndeliveredEventsOf", err)
+}
+
 // ImportEvents lists the events of one import in creation order.
 func (s *Store) ImportEvents(ctx context.Context, importID string) ([]OutboxEvent, error) {
 	q := QueryOutboxOfImport.On(s.fs, importID)

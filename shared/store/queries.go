@@ -53,35 +53,36 @@ func Desc(field string) Order { return Order{Field: field, Desc: true} }
 // (firestore tags).
 var (
 	// shared/store
-	QueryImportsOfTenant        = Query{Name: "imports of a tenant newest first", Collection: colImports, Equal: []string{"tenant"}, Order: []Order{Desc("created_at")}}
-	QueryImportsOfTenantCompany = Query{Name: "imports of a tenant's company newest first", Collection: colImports, Equal: []string{"tenant", "params.company_id"}, Order: []Order{Desc("created_at")}}
-	QueryTenantsByID            = Query{Name: "tenants by id", Collection: colTenants, Order: []Order{Asc(firestore.DocumentID)}}
-	QueryImportsInState         = Query{Name: "imports in a state", Collection: colImports, Equal: []string{"state"}}
-	QueryInvoicesOfImport       = Query{Name: "invoices of an import", Collection: colInvoices}
-	QueryInvoicesInStatus       = Query{Name: "invoices of an import in a status", Collection: colInvoices, Equal: []string{"status"}}
-	QueryInvoicesStale          = Query{Name: "invoices of an import in a status untouched since", Collection: colInvoices, Equal: []string{"status"}, Range: "updated_at", RangeOp: "<"}
-	QueryOutboxPending          = Query{Name: "undelivered events older than", Collection: colOutbox, Equal: []string{"done"}, Range: "created_at", RangeOp: "<", Order: []Order{Asc("created_at")}}
-	QueryOutboxOfImport         = Query{Name: "events of an import in order", Collection: colOutbox, Equal: []string{"import_id"}, Order: []Order{Asc("created_at")}}
-	QueryAPIKeyByID             = Query{Name: "API key by id", Collection: "apikeys", Equal: []string{"id"}}
-	QueryAPIKeysNewest          = Query{Name: "API keys newest first", Collection: "apikeys", Order: []Order{Desc("created_at")}}
-	QuerySinkReceived           = Query{Name: "events received", Collection: "received"}
-	QuerySinkOfImport           = Query{Name: "events received for an import", Collection: "received", Equal: []string{"import_id"}}
-	QuerySinkRecorded           = Query{Name: "events recorded (not bare markers)", Collection: "received", Range: "type", RangeOp: ">"}
-	QuerySchedulesByID          = Query{Name: "a tenant's schedules by id", Collection: "schedules", Order: []Order{Asc(firestore.DocumentID)}}
-	QuerySchedulesAllTenants    = Query{Name: "schedules of every tenant", Collection: "schedules", Group: true}
-	QueryScheduleRunsNewest     = Query{Name: "runs of a schedule newest first", Collection: "runs", Order: []Order{Desc("day")}}
-	QueryScheduleRunsSince      = Query{Name: "runs of a schedule since a day", Collection: "runs", Range: "day", RangeOp: ">="}
-	QuerySubscriptionsByID      = Query{Name: "a tenant's subscriptions by id", Collection: colSubscriptions, Order: []Order{Asc(firestore.DocumentID)}}
-	QueryCompaniesByMST         = Query{Name: "a tenant's company summaries by tax code", Collection: colCompanies, Order: []Order{Asc(firestore.DocumentID)}}
-	QueryCatalogueUnsettled     = Query{Name: "catalogue entries of a month and flow in some statuses", Collection: colInvoices, Equal: []string{"month", "flow"}, Range: "status", RangeOp: "in"}
-	QueryCataloguePeriod        = Query{Name: "catalogue entries of a direction from a date on, by date (an export)", Collection: colInvoices, Equal: []string{"direction"}, Range: "date", RangeOp: ">=", Order: []Order{Asc("date")}}
+	QueryImportsOfTenant           = Query{Name: "imports of a tenant newest first", Collection: colImports, Equal: []string{"tenant"}, Order: []Order{Desc("created_at")}}
+	QueryImportsOfTenantCompany    = Query{Name: "imports of a tenant's company newest first", Collection: colImports, Equal: []string{"tenant", "params.company_id"}, Order: []Order{Desc("created_at")}}
+	QueryTenantsByID               = Query{Name: "tenants by id", Collection: colTenants, Order: []Order{Asc(firestore.DocumentID)}}
+	QueryImportsInState            = Query{Name: "imports in a state", Collection: colImports, Equal: []string{"state"}}
+	QueryInvoicesOfImport          = Query{Name: "invoices of an import", Collection: colInvoices}
+	QueryInvoicesInStatus          = Query{Name: "invoices of an import in a status", Collection: colInvoices, Equal: []string{"status"}}
+	QueryInvoicesStale             = Query{Name: "invoices of an import in a status untouched since", Collection: colInvoices, Equal: []string{"status"}, Range: "updated_at", RangeOp: "<"}
+	QueryOutboxPending             = Query{Name: "undelivered events older than", Collection: colOutbox, Equal: []string{"done"}, Range: "created_at", RangeOp: "<", Order: []Order{Asc("created_at")}}
+	QueryOutboxOfImport            = Query{Name: "events of an import in order", Collection: colOutbox, Equal: []string{"import_id"}, Order: []Order{Asc("created_at")}}
+	QueryOutboxUndeliveredOfImport = Query{Name: "undelivered events of an import", Collection: colOutbox, Equal: []string{"import_id", "done"}}
+	QueryAPIKeyByID                = Query{Name: "API key by id", Collection: "apikeys", Equal: []string{"id"}}
+	QueryAPIKeysNewest             = Query{Name: "API keys newest first", Collection: "apikeys", Order: []Order{Desc("created_at")}}
+	QuerySinkReceived              = Query{Name: "events received", Collection: "received"}
+	QuerySinkOfImport              = Query{Name: "events received for an import", Collection: "received", Equal: []string{"import_id"}}
+	QuerySinkRecorded              = Query{Name: "events recorded (not bare markers)", Collection: "received", Range: "type", RangeOp: ">"}
+	QuerySchedulesByID             = Query{Name: "a tenant's schedules by id", Collection: "schedules", Order: []Order{Asc(firestore.DocumentID)}}
+	QuerySchedulesAllTenants       = Query{Name: "schedules of every tenant", Collection: "schedules", Group: true}
+	QueryScheduleRunsNewest        = Query{Name: "runs of a schedule newest first", Collection: "runs", Order: []Order{Desc("day")}}
+	QueryScheduleRunsSince         = Query{Name: "runs of a schedule since a day", Collection: "runs", Range: "day", RangeOp: ">="}
+	QuerySubscriptionsByID         = Query{Name: "a tenant's subscriptions by id", Collection: colSubscriptions, Order: []Order{Asc(firestore.DocumentID)}}
+	QueryCompaniesByMST            = Query{Name: "a tenant's company summaries by tax code", Collection: colCompanies, Order: []Order{Asc(firestore.DocumentID)}}
+	QueryCatalogueUnsettled        = Query{Name: "catalogue entries of a month and flow in some statuses", Collection: colInvoices, Equal: []string{"month", "flow"}, Range: "status", RangeOp: "in"}
+	QueryCataloguePeriod           = Query{Name: "catalogue entries of a direction from a date on, by date (an export)", Collection: colInvoices, Equal: []string{"direction"}, Range: "date", RangeOp: ">=", Order: []Order{Asc("date")}}
 )
 
 // Queries lists every declared query; the index derivation test reads it.
 var Queries = []Query{
 	QueryTenantsByID, QueryImportsOfTenant, QueryImportsOfTenantCompany, QueryImportsInState,
 	QueryInvoicesOfImport, QueryInvoicesInStatus, QueryInvoicesStale,
-	QueryOutboxPending, QueryOutboxOfImport,
+	QueryOutboxPending, QueryOutboxOfImport, QueryOutboxUndeliveredOfImport,
 	QueryAPIKeyByID, QueryAPIKeysNewest,
 	QuerySinkReceived, QuerySinkOfImport, QuerySinkRecorded,
 	QuerySchedulesByID, QuerySchedulesAllTenants, QueryScheduleRunsNewest, QueryScheduleRunsSince,
