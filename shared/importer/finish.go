@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/events"
@@ -74,7 +75,7 @@ func (s *Service) Finalize(ctx context.Context, importID string) (Progress, erro
 	}
 	if changed {
 		s.dispatch(ctx, c.got)
-		s.redeliver(ctx, importID)
+		s.redeliver(ctx, importID, c.got)
 		s.noteImport(ctx, done)
 		s.Log.InfoContext(ctx, "import completed", "import", importID, "company", imp.Params.CompanyID,
 			"stored", counts.Status[hoadon.StatusStored], "skipped", counts.Status[hoadon.StatusSkipped],
@@ -87,13 +88,16 @@ func (s *Service) Finalize(ctx context.Context, importID string) (Progress, erro
 // to a subscriber, so an event whose process died between commit and
 // enqueue is not left for the outbox sweep of a later import. Delivery
 // task names are the event's and subscriber's, so an event already
-// enqueued is not sent twice.
-func (s *Service) redeliver(ctx context.Context, importID string) {
+// enqueued is not sent twice; the events just dispatched are skipped.
+func (s *Service) redeliver(ctx context.Context, importID string, dispatched []store.OutboxEvent) {
 	evs, err := s.Store.UndeliveredEventsOf(ctx, importID)
 	if err != nil {
 		s.Log.WarnContext(ctx, "re-enqueueing the import's undelivered events", "import", importID, "err", err)
 		return
 	}
+	evs = slices.DeleteFunc(evs, func(ev store.OutboxEvent) bool {
+		return slices.ContainsFunc(dispatched, func(d store.OutboxEvent) bool { return d.ID == ev.ID })
+	})
 	s.enqueueDeliveries(ctx, evs)
 }
 
@@ -179,6 +183,7 @@ func (s *Service) end(ctx context.Context, importID string, state hoadon.ImportS
 	}
 	if changed {
 		s.dispatch(ctx, c.got)
+		s.redeliver(ctx, importID, c.got)
 		s.noteImport(ctx, imp)
 		s.setSlots(ctx, imp.Params.CompanyID, false) // a failure during discovery must not leave the queue narrowed
 		s.Log.InfoContext(ctx, fmt.Sprintf("import %s", state), "import", importID, "reason", reason)
