@@ -118,7 +118,7 @@ func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, i
 		release("", "")
 		return nil, held{}, err
 	}
-	sess, err := s.Portal.Login(ctx, l.Username, string(pw), s.Solver)
+	sess, err := s.portalLogin(ctx, company, l.Username, pw)
 	if err != nil {
 		code := hoadon.ErrorCode(err)
 		if code == hoadon.CodeBadCredentials || code == hoadon.CodeLocked {
@@ -141,4 +141,21 @@ func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, i
 	}
 	s.Log.InfoContext(ctx, "portal login", "company", company, "expires", exp)
 	return sess, held{id, ss.Generation}, nil
+}
+
+// portalLogin logs in to the portal under the company's rate policy, like
+// every other portal call of the account: it waits out a Retry-After this
+// process saw, and the portal's answer (a 429 or firewall block with its
+// Retry-After, a failure, a success) feeds the account's state
+// (shared/throttle). A refused password says nothing about the portal's
+// load and changes nothing there.
+func (s *Service) portalLogin(ctx context.Context, company, username string, pw []byte) (*gdt.Session, error) {
+	if err := s.Throttle.Wait(ctx, company); err != nil {
+		return nil, hoadon.Wrap(hoadon.CodeTransient, err, "waiting for the portal's Retry-After")
+	}
+	sess, err := s.Portal.Login(ctx, username, string(pw), s.Solver)
+	if rerr := s.Throttle.Observe(ctx, company, err); rerr != nil {
+		s.Log.WarnContext(ctx, "recording the portal's answer to a login in the company rate", "company", company, "err", rerr)
+	}
+	return sess, err
 }
