@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/hoadon/hoadon/shared/config"
+	"github.com/hoadon/hoadon/shared/events"
+	"github.com/hoadon/hoadon/shared/httpsig"
 	"github.com/hoadon/hoadon/shared/wire"
 )
 
@@ -15,6 +19,8 @@ func init() {
 		summary: "add a webhook subscriber to the key's tenant (admin key); prints its signing key once", run: runSubscriptionCreate})
 	register(command{words: "subscription list", usage: strings.TrimSpace(apiUsage),
 		summary: "list the webhook subscribers of the key's tenant (admin key)", run: runSubscriptionList})
+	register(command{words: "subscription key", usage: "--url URL",
+		summary: "print the verifying key of an environment subscriber (HOADON_WEBHOOK_URLS) in HOADON_SINK_* form, from HOADON_SIGNING_KEY", run: runSubscriptionKey})
 	register(command{words: "subscription delete", usage: "ID" + apiUsage,
 		summary: "remove a webhook subscriber of the key's tenant (admin key)", run: runSubscriptionDelete})
 }
@@ -98,4 +104,40 @@ func runSubscriptionDelete(ctx context.Context, args []string, stdout, stderr io
 	}
 	_, err = fmt.Fprintf(stdout, "subscription %s deleted\n", pos[0])
 	return err
+}
+
+// runSubscriptionKey prints what the subscriber at --url verifies the
+// environment's deliveries with: with hmac-sha256 its own secret, derived
+// from HOADON_SIGNING_KEY and the exact URL (events.SubscriberKey), so the
+// operator keeps one secret and each subscriber gets only its own; with
+// ed25519 the public key, the same for every subscriber.
+func runSubscriptionKey(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("subscription key", stderr)
+	u := fs.String("url", "", "the subscriber's URL, exactly as listed in HOADON_WEBHOOK_URLS")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if *u == "" {
+		return fmt.Errorf("%w: --url is required", errUsage)
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	if cfg.SigningKey == "" {
+		return fmt.Errorf("HOADON_SIGNING_KEY is not set: deliveries are unsigned")
+	}
+	if !slices.Contains(cfg.Webhooks, *u) {
+		fmt.Fprintf(stderr, "warning: %s is not in HOADON_WEBHOOK_URLS; the key is for that exact URL\n", *u)
+	}
+	master, err := httpsig.ParseKey(httpsig.Algorithm(cfg.SigningAlg), cfg.SigningKey)
+	if err != nil {
+		return fmt.Errorf("HOADON_SIGNING_KEY: %w", err)
+	}
+	key, err := events.SubscriberKey(master, *u)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "HOADON_SINK_KEYS=%s=%s:%s\nHOADON_SINK_URL=%s\n", cfg.SigningKeyID, key.Alg(), key.Material(), *u)
+	return nil
 }

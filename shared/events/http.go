@@ -42,6 +42,36 @@ func NewRequest(ctx context.Context, url string, e event.Event) (*http.Request, 
 	return req, body, nil
 }
 
+// subscriberKeyInfo is the HKDF info, before the subscriber's URL, that
+// derives an environment subscriber's HMAC key from the signing key: change
+// the version if the derivation changes.
+const subscriberKeyInfo = "hoadon webhook key v1 "
+
+// SubscriberSigner returns a copy of s that signs for the subscriber at url
+// alone. With an HMAC key its key is derived from s's and the exact URL
+// (httpsig.Key.Derive, info "hoadon webhook key v1 " + url), so the
+// subscribers of one signing key each verify with their own secret and
+// none can forge events to another; an Ed25519 key stays as it is (its
+// subscribers hold only the public key). SubscriberKey gives the key to
+// hand to that subscriber.
+func SubscriberSigner(s *httpsig.Signer, url string) (*httpsig.Signer, error) {
+	k, err := s.Key.Derive(subscriberKeyInfo + url)
+	if err != nil {
+		return nil, err
+	}
+	c := *s
+	c.Key = k
+	return &c, nil
+}
+
+// SubscriberKey is the verifying key of the subscriber at url under the
+// signing key k: what SubscriberSigner signs its deliveries with (its
+// public half for Ed25519).
+func SubscriberKey(k httpsig.Key, url string) (httpsig.Key, error) {
+	d, err := k.Derive(subscriberKeyInfo + url)
+	return d.Public(), err
+}
+
 // Signer returns a copy of s that also covers every ce-* header, so that no
 // CloudEvents attribute of a binary-mode request can be changed without
 // breaking the signature. Use it for SignedRequest or an httpsig.Transport

@@ -2,6 +2,7 @@ package httpsig
 
 import (
 	"crypto/ed25519"
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/x509"
@@ -51,6 +52,31 @@ func (k Key) Public() Key {
 		return Key{alg: Ed25519, pub: k.priv.Public().(ed25519.PublicKey)}
 	}
 	return k
+}
+
+// Derive returns the key for one of many verifiers, named by info: for
+// HMAC a 32-byte secret derived from k's with HKDF-SHA256 (RFC 5869, no
+// salt, info as given), so each verifier holds its own key and none can sign
+// for another; an Ed25519 key as it is, since its verifiers hold the public
+// key, which cannot sign.
+func (k Key) Derive(info string) (Key, error) {
+	if k.alg != HMACSHA256 {
+		return k, nil
+	}
+	secret, err := hkdf.Key(sha256.New, k.secret, nil, info, 32)
+	if err != nil {
+		return Key{}, hoadon.Wrap(hoadon.CodeInternal, err, "httpsig: deriving an hmac-sha256 key")
+	}
+	return HMACKey(secret)
+}
+
+// Material is k's verifying half in ParseKey's format: base64 of the HMAC
+// secret, or of the 32-byte raw Ed25519 public key.
+func (k Key) Material() string {
+	if k.alg == HMACSHA256 {
+		return base64.StdEncoding.EncodeToString(k.secret)
+	}
+	return base64.StdEncoding.EncodeToString(k.Public().pub)
 }
 
 // HMACKey wraps a shared secret of at least 32 bytes.

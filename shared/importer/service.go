@@ -67,8 +67,10 @@ type Deps struct {
 	// Subscribers are the environment's webhook URLs: the default tenant's
 	// subscribers, besides its subscriptions.
 	Subscribers []string
-	// Signer signs deliveries to Subscribers (RFC 9421); nil sends them
-	// unsigned. A subscription's deliveries are signed with its own key.
+	// Signer signs deliveries to Subscribers (RFC 9421), with an HMAC key
+	// each subscriber's own, derived from Signer's for its URL
+	// (events.SubscriberSigner); nil sends them unsigned. A subscription's
+	// deliveries are signed with its own key.
 	Signer *httpsig.Signer
 	// HTTP delivers events; it must not follow redirects, and must dial
 	// only public addresses (egress.Guard's client) unless local.

@@ -24,8 +24,8 @@ const subscriptionsCacheFor = 5 * time.Second
 const maxSubscriptions = 20
 
 // subscriber is one place a tenant's events go: an environment URL (the
-// default tenant's, signed with the environment's key) or a subscription
-// (signed with its own key).
+// default tenant's, signed with a key derived from the environment's for
+// that URL) or a subscription (signed with its own key).
 type subscriber struct {
 	id  string
 	url string
@@ -77,11 +77,16 @@ func (s *Service) envSubscriberIDs() []string {
 	return ids
 }
 
-// signer signs deliveries to sub: the environment's signer, or the
-// subscription's own HMAC key, unsealed.
+// signer is the one place that decides which key signs for which
+// subscriber: an environment URL gets the environment's signer with its own
+// key derived from the signing key and the URL (events.SubscriberSigner);
+// a subscription its own HMAC key, unsealed. nil: unsigned.
 func (s *Service) signer(sub subscriber) (*httpsig.Signer, error) {
 	if sub.sub == nil {
-		return s.Signer, nil
+		if s.Signer == nil {
+			return nil, nil
+		}
+		return events.SubscriberSigner(s.Signer, sub.url)
 	}
 	secret, err := s.Box.Open(sub.sub.SealedKey, store.SubscriptionKeyLabel(sub.sub.Tenant, sub.id))
 	if err != nil {
