@@ -18,13 +18,14 @@ import (
 
 func init() {
 	register(command{words: "migrate", usage: "[--bucket B] [--dry-run] [--json]",
-		summary: "move data from before tenants into the default tenant's layout (idempotent)", run: runMigrate})
+		summary: "move data from before tenants into the default tenant's layout and build missing company summaries (idempotent)", run: runMigrate})
 }
 
 // migrateReport is what hoadon migrate moved (or would move).
 type migrateReport struct {
 	store.MigrateReport
 	Schedules int  `json:"schedules"`
+	Summaries int  `json:"summaries"` // companies whose summary was built from their imports
 	Objects   int  `json:"objects"`
 	DryRun    bool `json:"dry_run"`
 }
@@ -58,15 +59,18 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if rep.Schedules, err = schedule.NewStore(fsc).MigrateLegacy(ctx, *dry); err != nil {
 		return err
 	}
+	if rep.Summaries, err = store.New(fsc).BackfillSummaries(ctx, *dry); err != nil {
+		return err
+	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(rep)
 	}
-	verb := "moved"
+	verb, built := "moved", "built"
 	if *dry {
-		verb = "would move"
+		verb, built = "would move", "would build"
 	}
-	fmt.Fprintf(stdout, "%s %d objects, %d imports (%d invoices), %d catalogue entries, %d credentials, %d schedules into tenant default\n",
-		verb, rep.Objects, rep.Imports, rep.Invoices, rep.Catalogue, rep.Credentials, rep.Schedules)
+	fmt.Fprintf(stdout, "%s %d objects, %d imports (%d invoices), %d catalogue entries, %d credentials, %d schedules into tenant default; %s %d company summaries from their imports\n",
+		verb, rep.Objects, rep.Imports, rep.Invoices, rep.Catalogue, rep.Credentials, rep.Schedules, built, rep.Summaries)
 	return nil
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/hoadon/hoadon/shared/blob"
 	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/opcount"
 	"github.com/hoadon/hoadon/shared/store"
 )
 
@@ -54,6 +55,11 @@ type figure struct {
 	P50  float64 `json:"p50_ms"`
 	P99  float64 `json:"p99_ms"`
 	Max  float64 `json:"max_ms"`
+	// Reads are the Firestore documents one request reads (opcount: a
+	// query that returns none counts one), GCS the object reads: what the
+	// page costs, whatever the machine's load.
+	Reads float64 `json:"firestore_reads"`
+	GCS   float64 `json:"gcs_reads"`
 }
 
 func run(companies, months, perImport, n int, jsonOut string) error {
@@ -76,7 +82,7 @@ func run(companies, months, perImport, n int, jsonOut string) error {
 	}
 	pages := []struct{ name, path string }{
 		{"sign-in (reads nothing)", "/ui/signin"},
-		{"companies (100 rows)", "/ui/companies"},
+		{fmt.Sprintf("companies (%d rows)", companies), "/ui/companies"},
 		{"company", "/ui/companies/" + last.company},
 		{"imports (list of 100)", "/ui/imports"},
 		{"imports of one company", "/ui/imports?company=" + last.company},
@@ -85,6 +91,8 @@ func run(companies, months, perImport, n int, jsonOut string) error {
 		{"invoice", "/ui/imports/" + last.importID + "/invoices/" + last.invoiceID},
 	}
 	var figs []figure
+	fmt.Printf("%d companies × %d monthly imports, %d requests per page after 5 warm-ups\n", companies, months, n)
+	fmt.Printf("%-26s %8s %8s %8s %8s %5s\n", "page", "p50 ms", "p99 ms", "max ms", "reads", "gcs")
 	for _, p := range pages {
 		f, err := measure(cl, h.URL+p.path, n)
 		if err != nil {
@@ -92,7 +100,7 @@ func run(companies, months, perImport, n int, jsonOut string) error {
 		}
 		f.Page = p.name
 		figs = append(figs, f)
-		fmt.Printf("%-26s n=%d  p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms\n", f.Page, f.N, f.P50, f.P99, f.Max)
+		fmt.Printf("%-26s %8.1f %8.1f %8.1f %8.1f %5.1f\n", f.Page, f.P50, f.P99, f.Max, f.Reads, f.GCS)
 	}
 	if jsonOut != "" {
 		b, _ := json.MarshalIndent(map[string]any{"companies": companies, "months": months, "invoices_per_import": perImport, "pages": figs}, "", "  ")
@@ -127,10 +135,6 @@ func seed(ctx context.Context, h *e2e.Harness, companies, months, perImport int)
 	defer gcs.Close()
 	st, blobs := store.New(fs), blob.New(gcs, h.Env["HOADON_BUCKET"])
 	doc := []byte(`{"schema":"einvoice/v1","ttchung":{"khmshdon":1,"khhdon":"C26TAA","shdon":1,"nlap":"2026-01-05"},"nban":{"ten":"Công ty A","mst":"0100109106"},"nmua":{"ten":"Công ty B"},"dshhdvu":[{"stt":1,"thhdvu":"Gạo","sluong":2,"dgia":1500000,"thtien":3000000,"tsuat":"8%"}],"ttoan":{"tgtcthue":3000000,"tgtthue":240000,"tgtttbso":3240000},"warnings":[]}`)
-	const jsonObject = "pagebench/invoice.json"
-	if _, _, err := blobs.Put(ctx, jsonObject, doc, "application/json"); err != nil {
-		return seeded{}, err
-	}
 	var (
 		mu   sync.Mutex
 		last seeded
@@ -143,7 +147,7 @@ func seed(ctx context.Context, h *e2e.Harness, companies, months, perImport int)
 		go func() {
 			defer wg.Done()
 			for c := range work {
-				s, err := seedCompany(ctx, st, mst(c), months, perImport, jsonObject)
+				s, err := seedCompany(ctx, st, blobs, mst(c), months, perImport, doc)
 				mu.Lock()
 				if err != nil {
 					errs = append(errs, err)
@@ -164,14 +168,26 @@ func seed(ctx context.Context, h *e2e.Harness, companies, months, perImport int)
 	return last, nil
 }
 
-// seedCompany writes a company's monthly imports, each completed with one
-// invoice stored and the others without an original XML.
-func seedCompany(ctx context.Context, st *store.Store, company string, months, perImport int, jsonObject string) (seeded, error) {
+// seedCompany writes a company's monthly imports up to this month, each
+// completed with one invoice stored and the others without an original
+// XML, each month listed whole, and the company's summary as the importer
+// keeps it (NoteImport, NoteMonths, NoteLogin).
+func seedCompany(ctx context.Context, st *store.Store, blobs *blob.Store, company string, months, perImport int, doc []byte) (seeded, error) {
 	var s seeded
+	prefix, err := blob.CompanyPrefix(hoadon.DefaultTenant, company)
+	if err != nil {
+		return s, err
+	}
+	jsonObject := prefix + "purchase/pagebench.json"
+	if _, _, err := blobs.Put(ctx, jsonObject, doc, "application/json"); err != nil {
+		return s, err
+	}
+	now := time.Now().UTC()
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1-months, 0)
 	for m := range months {
-		from := time.Date(2025, time.Month(m+1), 1, 0, 0, 0, 0, time.UTC)
-		imp := hoadon.Import{ID: fmt.Sprintf("pb-%s-%02d", company, m+1), State: hoadon.ImportRunning, CreatedAt: time.Now().UTC(),
-			Params: hoadon.ImportParams{TaskType: hoadon.TaskTypeInvoiceImport, CompanyID: company, Username: company,
+		from := first.AddDate(0, m, 0)
+		imp := hoadon.Import{ID: fmt.Sprintf("pb-%s-%02d", company, m+1), State: hoadon.ImportRunning, CreatedAt: now.Add(time.Duration(m-months) * time.Hour),
+			Params: hoadon.ImportParams{TaskType: hoadon.TaskTypeInvoiceImport, CompanyID: company, CompanyName: "Công ty " + company, Username: company,
 				From: from.Format(time.DateOnly), To: from.AddDate(0, 1, -1).Format(time.DateOnly), Flows: []hoadon.Flow{hoadon.FlowPurchaseEInvoice}}}
 		if _, _, err := st.CreateImport(ctx, store.CreateRequest{Import: imp, Login: store.Login{Username: company, SealedPassword: "x"}}); err != nil {
 			return s, err
@@ -199,25 +215,32 @@ func seedCompany(ctx context.Context, st *store.Store, company string, months, p
 				return s, err
 			}
 		}
-		if _, _, err := st.Finish(ctx, imp.ID, hoadon.ImportCompleted, "", nil); err != nil {
+		if err := st.RecordListing(ctx, hoadon.DefaultTenant, company, from.Format("2006-01"), hoadon.FlowPurchaseEInvoice, perImport, perImport, imp.ID); err != nil {
+			return s, err
+		}
+		done, _, err := st.Finish(ctx, imp.ID, hoadon.ImportCompleted, "", nil)
+		if err != nil {
+			return s, err
+		}
+		if err := noteImport(ctx, st, done); err != nil {
 			return s, err
 		}
 		s = seeded{company: company, importID: imp.ID, invoiceID: added[0].ID}
 	}
-	return s, seedSummary(ctx, st, company, s.importID)
+	return s, st.NoteLogin(ctx, hoadon.DefaultTenant, company, nil)
 }
 
-// seedSummary writes the company's summary directly, as the importer keeps
-// it at write time: its last import and twelve months of completeness.
-func seedSummary(ctx context.Context, st *store.Store, company, lastImport string) error {
-	now := time.Now().UTC()
-	sum := store.CompanySummary{MST: company, Name: "Công ty " + company, Login: store.LoginOK, LoginAt: now,
-		LastImportID: lastImport, LastImportState: hoadon.ImportCompleted, LastImportAt: now,
-		Months: map[string]store.MonthSummary{}, UpdatedAt: now}
-	for m := range 12 {
-		sum.Months[now.AddDate(0, -m, 0).Format("2006-01")] = store.MonthSummary{Listed: 10, Stored: 1, Unavailable: 9 - m%2, Verified: true}
+// noteImport keeps the company's summary as the importer does when an
+// import ends.
+func noteImport(ctx context.Context, st *store.Store, done hoadon.Import) error {
+	counts, err := st.Counts(ctx, done.ID)
+	if err != nil {
+		return err
 	}
-	return st.PutCompanySummary(ctx, hoadon.DefaultTenant, sum)
+	if err := st.NoteImport(ctx, done, counts); err != nil {
+		return err
+	}
+	return st.NoteMonths(ctx, done.Tenant, done.Params.CompanyID, []string{done.Params.From[:7]})
 }
 
 // signIn returns a client holding a console session of the harness's key.
@@ -248,6 +271,7 @@ func signIn(h *e2e.Harness) (*http.Client, error) {
 // measure requests url n times after a warm-up and returns the latencies.
 func measure(cl *http.Client, u string, n int) (figure, error) {
 	ms := make([]float64, 0, n)
+	before := opcount.Take()
 	for i := range n + 5 {
 		t0 := time.Now()
 		resp, err := cl.Get(u)
@@ -263,7 +287,9 @@ func measure(cl *http.Client, u string, n int) (figure, error) {
 			ms = append(ms, float64(time.Since(t0).Microseconds())/1000)
 		}
 	}
+	ops := opcount.Take().Sub(before)
+	per := func(k opcount.Kind) float64 { return float64(ops[k.String()]) / float64(n+5) }
 	slices.Sort(ms)
 	q := func(p float64) float64 { return ms[min(len(ms)-1, int(p*float64(len(ms))))] }
-	return figure{N: n, P50: q(0.5), P99: q(0.99), Max: ms[len(ms)-1]}, nil
+	return figure{N: n, P50: q(0.5), P99: q(0.99), Max: ms[len(ms)-1], Reads: per(opcount.FirestoreRead), GCS: per(opcount.GCSClassB)}, nil
 }

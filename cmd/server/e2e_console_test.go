@@ -216,6 +216,10 @@ func checkCompanies(t *testing.T, ctx context.Context, ui, mst, importID string)
 	if cells == 0 {
 		t.Error("the company's matrix shows no listed month")
 	}
+	recent := value(t, ctx, chromedp.OuterHTML(chromedp.ID("recent")))
+	if !strings.Contains(recent, `href="/ui/imports/`+importID+`"`) || !strings.Contains(recent, `class="state s-completed"`) {
+		t.Errorf("the company's recent imports (from its summary) lack the completed import %s:\n%s", importID, recent)
+	}
 	html = value(t, ctx, chromedp.OuterHTML(chromedp.CSS("main")))
 	if !strings.Contains(html, "/api/companies/"+mst+"/exports/purchase.xlsx?from=") || !strings.Contains(html, `id="update-credentials"`) {
 		t.Error("the company page lacks its export links or the credentials form")

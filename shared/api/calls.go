@@ -181,3 +181,9 @@ func (s *Server) Company(ctx context.Context, mst string) (wire.Company, error) 
 func (s *Server) Completeness(ctx context.Context, mst, from, to string) (wire.Completeness, error) {
 	return s.svc.CompletenessFor(ctx, access(ctx), mst, from, to)
 }
+
+// Matrix is the month × flow cells of one of the caller's companies,
+// without the missing invoices of flagged cells (the company page).
+func (s *Server) Matrix(ctx context.Context, mst, from, to string) (wire.Completeness, error) {
+	return s.svc.MatrixFor(ctx, access(ctx), mst, from, to)
+}

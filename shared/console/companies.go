@@ -77,16 +77,13 @@ func sortCompanies(cs []wire.Company, by string) {
 type companyData struct {
 	C        wire.Company
 	Matrix   wire.Completeness
-	Imports  []wire.TaskSummary
+	Imports  []wire.RecentTask
 	Changes  []wire.MonthCell // the cells with status changes
 	Form     startForm
 	Exports  []string // purchase, sold
 	From, To string   // the export period (YYYY-MM-DD)
 	Error    string
 }
-
-// historyLimit bounds the imports shown on a company page.
-const historyLimit = 20
 
 func (c *Console) company(w http.ResponseWriter, r *http.Request, q *request) {
 	c.companyPage(w, r, q, http.StatusOK, "")
@@ -102,11 +99,9 @@ func (c *Console) companyPage(w http.ResponseWriter, r *http.Request, q *request
 	d := companyData{C: co, Form: c.defaultForm(), Exports: []string{"purchase", "sold"}, Error: msg}
 	d.Form.CompanyID, d.Form.CompanyName = mst, co.Name
 	d.From, d.To = d.Form.From, d.Form.To
-	if err == nil {
-		d.Matrix, err = c.o.API.Completeness(ctx, mst, "", "")
-	}
-	if err == nil {
-		d.Imports, err = c.o.API.Imports(ctx, mst, historyLimit)
+	if err == nil { // the summary's recent imports and the cells by key: no query
+		d.Imports = co.Recent
+		d.Matrix, err = c.o.API.Matrix(ctx, mst, "", "")
 	}
 	if err != nil {
 		c.fail(w, q, err)

@@ -12,13 +12,13 @@ import (
 // summaryMonths is how many months a company's row shows.
 const summaryMonths = 3
 
-// noteImport keeps the company summary's last import (and, once it ended,
-// the completeness of the months it covered). A failure is logged: the
-// summary is a view, the import goes on.
-func (s *Service) noteImport(ctx context.Context, imp hoadon.Import) {
-	err := s.Store.NoteImport(ctx, imp)
+// noteImport keeps the company summary's recent imports (and, once it
+// ended, its counts and the completeness of the months it covered). A
+// failure is logged: the summary is a view, the import goes on.
+func (s *Service) noteImport(ctx context.Context, imp hoadon.Import, counts hoadon.Counts) {
+	err := s.Store.NoteImport(ctx, imp, counts)
 	if err == nil && imp.State.Final() {
-		err = s.Store.NoteMonths(ctx, imp.Tenant, imp.Params.CompanyID, importMonths(imp.Params))
+		err = s.Store.NoteMonths(ctx, imp.Tenant, imp.Params.CompanyID, store.ImportMonths(imp.Params))
 	}
 	if err != nil {
 		s.Log.WarnContext(ctx, "updating the company summary", "company", imp.Params.CompanyID, "import", imp.ID, "err", err)
@@ -30,20 +30,6 @@ func (s *Service) noteLogin(ctx context.Context, imp hoadon.Import, loginErr err
 	if err := s.Store.NoteLogin(ctx, imp.Tenant, imp.Params.CompanyID, loginErr); err != nil {
 		s.Log.WarnContext(ctx, "updating the company's login health", "company", imp.Params.CompanyID, "err", err)
 	}
-}
-
-// importMonths are the months (YYYY-MM) an import's period touches.
-func importMonths(p hoadon.ImportParams) []string {
-	from, ferr := time.Parse(time.DateOnly, p.From)
-	to, terr := time.Parse(time.DateOnly, p.To)
-	if ferr != nil || terr != nil || to.Before(from) {
-		return nil
-	}
-	var out []string
-	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
-		out = append(out, m.Format("2006-01"))
-	}
-	return out
 }
 
 // CompaniesFor lists the summaries of the caller's companies by tax code,
@@ -66,7 +52,8 @@ func (s *Service) CompaniesFor(ctx context.Context, acc hoadon.Access) ([]wire.C
 	return out, nil
 }
 
-// CompanyFor is the summary of one of the caller's companies.
+// CompanyFor is the summary of one of the caller's companies with its
+// recent imports.
 func (s *Service) CompanyFor(ctx context.Context, acc hoadon.Access, company string) (wire.Company, error) {
 	if err := hoadon.ValidateMST(company); err != nil {
 		return wire.Company{}, err
@@ -78,7 +65,13 @@ func (s *Service) CompanyFor(ctx context.Context, acc hoadon.Access, company str
 	if err != nil {
 		return wire.Company{}, err
 	}
-	return companyOf(c, lastMonths(s.Now(), summaryMonths)), nil
+	w := companyOf(c, lastMonths(s.Now(), summaryMonths))
+	for _, r := range c.Recent {
+		w.Recent = append(w.Recent, wire.RecentTask{TaskSummary: wire.TaskSummary{TaskID: r.ID, TaskType: hoadon.TaskTypeInvoiceImport,
+			CompanyID: c.MST, Status: r.State, From: r.From, To: r.To, CreatedAt: r.CreatedAt, FinishedAt: r.FinishedAt},
+			Total: r.Total, Stored: r.Stored, Unavailable: r.Unavailable, Failed: r.Failed})
+	}
+	return w, nil
 }
 
 // lastMonths are the n months up to now's (Vietnam), oldest first.

@@ -86,8 +86,18 @@ func ParseMonth(v string) (time.Time, error) {
 // Completeness reads a company's matrix for the months from..to
 // (YYYY-MM, inclusive; empty: the last 12 months) in every flow: the
 // counters kept at write time, plus the missing invoices of each flagged
-// cell.
+// cell (one query per flagged cell).
 func (s *Service) Completeness(ctx context.Context, tenant hoadon.Tenant, company, from, to string) (wire.Completeness, error) {
+	return s.completeness(ctx, tenant, company, from, to, true)
+}
+
+// Matrix is Completeness without the missing invoices: the cells only,
+// read by key (what the company page draws).
+func (s *Service) Matrix(ctx context.Context, tenant hoadon.Tenant, company, from, to string) (wire.Completeness, error) {
+	return s.completeness(ctx, tenant, company, from, to, false)
+}
+
+func (s *Service) completeness(ctx context.Context, tenant hoadon.Tenant, company, from, to string, withMissing bool) (wire.Completeness, error) {
 	if err := hoadon.ValidateMST(company); err != nil {
 		return wire.Completeness{}, err
 	}
@@ -104,6 +114,8 @@ func (s *Service) Completeness(ctx context.Context, tenant hoadon.Tenant, compan
 		wc := wireCell(c)
 		if wc.Flagged {
 			out.Flagged++
+		}
+		if wc.Flagged && withMissing {
 			if wc.Missing, err = s.missing(ctx, tenant, company, c); err != nil {
 				return wire.Completeness{}, err
 			}

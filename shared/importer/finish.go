@@ -76,7 +76,7 @@ func (s *Service) Finalize(ctx context.Context, importID string) (Progress, erro
 	if changed {
 		s.dispatch(ctx, c.got)
 		s.redeliver(ctx, importID, c.got)
-		s.noteImport(ctx, done)
+		s.noteImport(ctx, done, counts)
 		s.Log.InfoContext(ctx, "import completed", "import", importID, "company", imp.Params.CompanyID,
 			"stored", counts.Status[hoadon.StatusStored], "skipped", counts.Status[hoadon.StatusSkipped],
 			"unavailable", counts.Status[hoadon.StatusUnavailable], "failed", counts.Status[hoadon.StatusFailed])
@@ -184,7 +184,7 @@ func (s *Service) end(ctx context.Context, importID string, state hoadon.ImportS
 	if changed {
 		s.dispatch(ctx, c.got)
 		s.redeliver(ctx, importID, c.got)
-		s.noteImport(ctx, imp)
+		s.noteImport(ctx, imp, counts)
 		s.setSlots(ctx, imp.Params.CompanyID, false) // a failure during discovery must not leave the queue narrowed
 		s.Log.InfoContext(ctx, fmt.Sprintf("import %s", state), "import", importID, "reason", reason)
 	}

@@ -43,6 +43,14 @@ func (s *Service) CompletenessFor(ctx context.Context, acc hoadon.Access, compan
 	return s.Completeness(ctx, acc.Tenant, company, from, to)
 }
 
+// MatrixFor reads the completeness cells of the caller's company (Matrix).
+func (s *Service) MatrixFor(ctx context.Context, acc hoadon.Access, company, from, to string) (wire.Completeness, error) {
+	if err := acc.AllowCompany(hoadon.PermRead, company); err != nil {
+		return wire.Completeness{}, err
+	}
+	return s.Matrix(ctx, acc.Tenant, company, from, to)
+}
+
 // InvoiceRecordFor reads one invoice of the caller's catalogue.
 func (s *Service) InvoiceRecordFor(ctx context.Context, acc hoadon.Access, company, invoiceID string) (wire.InvoiceRecord, error) {
 	if err := acc.AllowCompany(hoadon.PermRead, company); err != nil {

@@ -50,7 +50,7 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (hoadon.Import, b
 		return imp, false, err
 	}
 	s.dispatch(ctx, c.got)
-	s.noteImport(ctx, imp)
+	s.noteImport(ctx, imp, hoadon.Counts{})
 	exec, err := s.Workflows.Start(ctx, imp.ID)
 	if err != nil {
 		reason := fmt.Sprintf("could not start the workflow: %s", hoadon.ErrorMessage(err))

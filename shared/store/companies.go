@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/firestore"
@@ -11,12 +12,14 @@ import (
 )
 
 // A company's summary, tenants/{t}/companies/{mst}, is aggregated at write
-// time where its facts change: an import starts or ends (NoteImport, with
-// the completeness of the months it covered: NoteMonths), a login succeeds
-// or is refused (NoteLogin), a schedule is created or deleted
-// (NoteSchedule). Each is one merged write of a few fields of one
-// document; nothing scans imports or invoices to draw the companies page,
-// which reads the summaries of a tenant in one query (Companies).
+// time where its facts change: an import starts or ends (NoteImport keeps
+// its last imports with their counts; NoteMonths the completeness of the
+// months it covered), a login succeeds or is refused (NoteLogin), a
+// schedule is created or deleted (NoteSchedule). Each writes one document
+// (NoteImport reads it first in a transaction, at an import's start and
+// end only); nothing scans imports or invoices to draw a page: the
+// companies page reads the summaries of a tenant in one bounded query
+// (Companies), the company page its summary and its month cells by key.
 
 // Login health of a company, from its last login.
 const (
@@ -52,8 +55,10 @@ type CompanySummary struct {
 	LastImportID    string             `firestore:"last_import_id,omitempty"`
 	LastImportState hoadon.ImportState `firestore:"last_import_state,omitempty"`
 	LastImportAt    time.Time          `firestore:"last_import_at,omitempty"`
-	ScheduleID      string             `firestore:"schedule_id,omitempty"`
-	NextRun         time.Time          `firestore:"next_run,omitempty"`
+	// Recent are the company's last imports, newest first (RecentImports).
+	Recent     []RecentImport `firestore:"recent,omitempty"`
+	ScheduleID string         `firestore:"schedule_id,omitempty"`
+	NextRun    time.Time      `firestore:"next_run,omitempty"`
 	// Months is the completeness of each month (YYYY-MM) the last imports
 	// covered, all flows together, copied from the month cells when an
 	// import ends.
@@ -87,18 +92,100 @@ func (s *Store) note(ctx context.Context, op string, t hoadon.Tenant, company st
 	return gcp.Classify(op, err)
 }
 
-// NoteImport records an import of a company as its last one (its name
-// too, when given).
-func (s *Store) NoteImport(ctx context.Context, imp hoadon.Import) error {
-	at := imp.CreatedAt
-	if imp.State.Final() && !imp.FinishedAt.IsZero() {
-		at = imp.FinishedAt
+// RecentImports is how many of a company's last imports its summary keeps.
+const RecentImports = 10
+
+// RecentImport is one of a company's last imports as its summary keeps it,
+// so the company page lists them without a query.
+type RecentImport struct {
+	ID          string             `firestore:"id"`
+	State       hoadon.ImportState `firestore:"state"`
+	From        string             `firestore:"from"`
+	To          string             `firestore:"to"`
+	CreatedAt   time.Time          `firestore:"created_at"`
+	FinishedAt  time.Time          `firestore:"finished_at,omitempty"`
+	Total       int                `firestore:"total"`
+	Stored      int                `firestore:"stored"`
+	Unavailable int                `firestore:"unavailable"`
+	Failed      int                `firestore:"failed"`
+}
+
+// RecentOf is what a summary keeps of an import with its counts (zero
+// counts for one that just started).
+func RecentOf(imp hoadon.Import, c hoadon.Counts) RecentImport {
+	return RecentImport{ID: imp.ID, State: imp.State, From: imp.Params.From, To: imp.Params.To,
+		CreatedAt: imp.CreatedAt.UTC(), FinishedAt: imp.FinishedAt.UTC(), Total: c.Total,
+		Stored: c.Status[hoadon.StatusStored], Unavailable: c.Status[hoadon.StatusUnavailable], Failed: c.Status[hoadon.StatusFailed]}
+}
+
+// withRecent puts r into the list (replacing the entry of its import),
+// newest created first, at most RecentImports.
+func withRecent(list []RecentImport, r RecentImport) []RecentImport {
+	out := append(make([]RecentImport, 0, len(list)+1), r)
+	for _, x := range list {
+		if x.ID != r.ID {
+			out = append(out, x)
+		}
 	}
-	f := map[string]any{"last_import_id": imp.ID, "last_import_state": string(imp.State), "last_import_at": at.UTC()}
-	if imp.Params.CompanyName != "" {
-		f["name"] = imp.Params.CompanyName
+	slices.SortStableFunc(out, func(a, b RecentImport) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out[:min(len(out), RecentImports)]
+}
+
+// lastImportFields are the summary's last-import fields from its newest
+// recent import: an older import that ends after a newer one started does
+// not take its place.
+func lastImportFields(recent []RecentImport) map[string]any {
+	last := recent[0]
+	at := last.CreatedAt
+	if last.State.Final() && !last.FinishedAt.IsZero() {
+		at = last.FinishedAt
 	}
-	return s.note(ctx, "store.NoteImport", imp.Tenant.OrDefault(), imp.Params.CompanyID, f)
+	return map[string]any{"recent": recent, "last_import_id": last.ID, "last_import_state": string(last.State), "last_import_at": at}
+}
+
+// NoteImport records an import of a company (its name too, when given) in
+// its summary's recent imports, with its counts once it ended: one
+// transaction reading and writing the summary, run where an import starts
+// and ends, never per invoice.
+func (s *Store) NoteImport(ctx context.Context, imp hoadon.Import, counts hoadon.Counts) error {
+	return s.noteRecent(ctx, "store.NoteImport", imp.Tenant.OrDefault(), imp.Params.CompanyID, imp.Params.CompanyName,
+		[]RecentImport{RecentOf(imp, counts)})
+}
+
+// noteRecent merges imports into a company's recent list and its
+// last-import fields.
+func (s *Store) noteRecent(ctx context.Context, op string, t hoadon.Tenant, company, name string, rs []RecentImport) error {
+	if err := hoadon.ValidateMST(company); err != nil {
+		return err
+	}
+	ref := s.companyRef(t, company)
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		var cur struct {
+			Recent []RecentImport `firestore:"recent"`
+		}
+		snap, err := tx.Get(ref)
+		if err != nil && !notFound(err) {
+			return err
+		}
+		if err == nil {
+			if err := snap.DataTo(&cur); err != nil {
+				return err
+			}
+		}
+		for _, r := range rs {
+			cur.Recent = withRecent(cur.Recent, r)
+		}
+		if len(cur.Recent) == 0 {
+			return nil
+		}
+		f := lastImportFields(cur.Recent)
+		if name != "" {
+			f["name"] = name
+		}
+		f["mst"], f["updated_at"] = company, s.now().UTC()
+		return tx.Set(ref, f, firestore.MergeAll)
+	})
+	return gcp.Classify(op, err)
 }
 
 // NoteLogin records a company's login outcome (LoginHealth); an outcome
@@ -158,15 +245,6 @@ func (s *Store) NoteMonths(ctx context.Context, t hoadon.Tenant, company string,
 	return s.note(ctx, "store.NoteMonths", t.OrDefault(), company, map[string]any{"months": sum})
 }
 
-// PutCompanySummary writes a whole summary (the bench seeds with it).
-func (s *Store) PutCompanySummary(ctx context.Context, t hoadon.Tenant, c CompanySummary) error {
-	if err := hoadon.ValidateMST(c.MST); err != nil {
-		return err
-	}
-	_, err := s.companyRef(t, c.MST).Set(ctx, c)
-	return gcp.Classify("store.PutCompanySummary", err)
-}
-
 // CompanySummary reads one company's summary (CodeNotFound when none).
 func (s *Store) CompanySummary(ctx context.Context, t hoadon.Tenant, company string) (CompanySummary, error) {
 	snap, err := s.companyRef(t, company).Get(ctx)
@@ -180,9 +258,14 @@ func (s *Store) CompanySummary(ctx context.Context, t hoadon.Tenant, company str
 	return c, gcp.Classify("store.CompanySummary", snap.DataTo(&c))
 }
 
-// Companies reads the summaries of a tenant's companies by tax code.
+// MaxCompanies bounds the summaries Companies reads: the companies page of
+// a tenant lists at most this many.
+const MaxCompanies = 1000
+
+// Companies reads the summaries of a tenant's companies by tax code, at
+// most MaxCompanies: one query bounded by its limit.
 func (s *Store) Companies(ctx context.Context, t hoadon.Tenant) ([]CompanySummary, error) {
-	docs, err := QueryCompaniesByMST.On(s.tenantRef(t)).Documents(ctx).GetAll()
+	docs, err := QueryCompaniesByMST.On(s.tenantRef(t)).Limit(MaxCompanies).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, gcp.Classify("store.Companies", err)
 	}

@@ -85,3 +85,80 @@ func TestMigrateTenants(t *testing.T) {
 		t.Errorf("second run = %+v, %v; want nothing to move", rep, err)
 	}
 }
+
+// TestBackfillSummaries: a company imported before summaries existed has
+// none; the backfill builds it from its imports and month cells (recent
+// imports newest first with their counts, the last import, the months'
+// completeness), a dry run writes nothing, and running it again changes
+// nothing.
+func TestBackfillSummaries(t *testing.T) {
+	s, ctx := newStore(t), context.Background()
+	p := params("2026-01-01", "2026-01-31")
+	p.CompanyName = "Công ty Cũ"
+	create(t, s, "jan", p, "")
+	invs := []hoadon.Invoice{invoice(1, hoadon.FlowSoldEInvoice), invoice(2, hoadon.FlowSoldEInvoice)}
+	if _, err := addDiscovered(t, s, "jan", invs); err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range []hoadon.InvoiceStatus{hoadon.StatusStored, hoadon.StatusUnavailable} {
+		if _, _, err := s.BeginDownload(ctx, "jan", invs[i].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.CompleteDownload(ctx, "jan", invs[i].ID, store.Outcome{Status: st, SHA256: "x"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RecordListing(ctx, hoadon.DefaultTenant, company, "2026-01", hoadon.FlowSoldEInvoice, 2, 2, "jan"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Finish(ctx, "jan", hoadon.ImportCompleted, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Millisecond) // created_at orders the two imports
+	create(t, s, "feb", params("2026-02-01", "2026-02-28"), "")
+	if _, err := s.CompanySummary(ctx, hoadon.DefaultTenant, company); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Fatalf("a summary before the backfill: %v", err)
+	}
+
+	if n, err := s.BackfillSummaries(ctx, true); err != nil || n != 1 {
+		t.Fatalf("dry run = %d, %v; want 1", n, err)
+	}
+	if _, err := s.CompanySummary(ctx, hoadon.DefaultTenant, company); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Fatalf("the dry run wrote a summary: %v", err)
+	}
+	var first store.CompanySummary
+	for run := range 2 {
+		if n, err := s.BackfillSummaries(ctx, false); err != nil || n != 1 {
+			t.Fatalf("backfill %d = %d, %v; want 1", run, n, err)
+		}
+		sum, err := s.CompanySummary(ctx, hoadon.DefaultTenant, company)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Recent) != 2 || sum.Recent[0].ID != "feb" || sum.Recent[1].ID != "jan" {
+			t.Fatalf("recent = %+v", sum.Recent)
+		}
+		jan := sum.Recent[1]
+		if jan.State != hoadon.ImportCompleted || jan.Total != 2 || jan.Stored != 1 || jan.Unavailable != 1 || jan.From != "2026-01-01" || jan.FinishedAt.IsZero() {
+			t.Errorf("january's import = %+v", jan)
+		}
+		if sum.LastImportID != "feb" || sum.LastImportState != hoadon.ImportPending || sum.Name != "Công ty Cũ" {
+			t.Errorf("last import %s %s, name %q", sum.LastImportID, sum.LastImportState, sum.Name)
+		}
+		if m := sum.Months["2026-01"]; m != (store.MonthSummary{Listed: 2, Stored: 1, Unavailable: 1, Verified: true}) {
+			t.Errorf("January = %+v (months %v)", m, sum.Months)
+		}
+		if m, ok := sum.Months["2026-02"]; !ok || m.Verified {
+			t.Errorf("February = %+v, %v: want present, not listed whole", m, ok)
+		}
+		if run == 0 {
+			first = sum
+		} else if len(sum.Recent) != len(first.Recent) || sum.Recent[0] != first.Recent[0] || sum.Recent[1] != first.Recent[1] {
+			t.Errorf("a second backfill changed the recent imports: %+v then %+v", first.Recent, sum.Recent)
+		}
+	}
+	all, err := s.Companies(ctx, hoadon.DefaultTenant)
+	if err != nil || len(all) != 1 || all[0].LastImportID != "feb" {
+		t.Errorf("companies = %+v, %v", all, err)
+	}
+}

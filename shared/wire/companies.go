@@ -23,6 +23,19 @@ type Company struct {
 	NextRun         time.Time          `json:"next_run,omitzero"`
 	// Months are the last three months (oldest first), every flow added up.
 	Months []CompanyMonth `json:"months"`
+	// Recent are the company's last imports, newest first: only in the
+	// answer about one company.
+	Recent []RecentTask `json:"recent_tasks,omitempty"`
+}
+
+// RecentTask is one of a company's last imports with its counts (zero
+// until it ends).
+type RecentTask struct {
+	TaskSummary
+	Total       int `json:"total_invoices"`
+	Stored      int `json:"stored"`
+	Unavailable int `json:"unavailable"`
+	Failed      int `json:"failed_invoices"`
 }
 
 // CompanyMonth is a month of a Company.
