@@ -2,10 +2,13 @@
 // starts the local stack and the server (cmd/internal/e2e), writes N
 // companies × M monthly imports through the store's own write path (each
 // import with a few invoices, one of them stored with its parsed JSON in
-// GCS), signs in, and requests each page many times, reporting p50, p99 and
-// max. Pages read a bounded number of documents whatever the volume: a
-// query with a limit, one import and its counter shards, one invoice and
-// its JSON.
+// GCS, its month listed whole, and the company's summary kept as the
+// importer keeps it), signs in, and requests each page many times,
+// reporting p50, p99, max and the Firestore documents and GCS objects one
+// request reads (shared/opcount; these do not depend on the machine's
+// load). Pages read a bounded number of documents whatever the volume: by
+// key (a summary, its month cells, an import and its counter shards, an
+// invoice), or a query with a limit.
 //
 //	go run ./cmd/pagebench -companies 100 -months 12     # make bench-pages
 package main

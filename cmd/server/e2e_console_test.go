@@ -147,6 +147,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("grand-total")))
 	screenshot(t, ctx, "console-invoice")
 	checkDownload(t, ctx)
+	checkSignatureFilter(t, ctx, ui+"imports/"+id[1]+"/invoices?status=stored")
 
 	steps(t, ctx, "unknown import",
 		chromedp.Navigate(ui+"imports/00000000-0000-0000-0000-000000000000"),
@@ -225,6 +226,34 @@ func checkCompanies(t *testing.T, ctx context.Context, ui, mst, importID string)
 		t.Error("the company page lacks its export links or the credentials form")
 	}
 	screenshot(t, ctx, "console-company")
+}
+
+// checkSignatureFilter reads the signature result of the first stored
+// invoice in the table, filters on it (every row shown has it) and on
+// another result (no row of the first's).
+func checkSignatureFilter(t *testing.T, ctx context.Context, table string) {
+	t.Helper()
+	steps(t, ctx, "invoice table", chromedp.Navigate(table), chromedp.WaitVisible(chromedp.ID("invoices")))
+	class := value(t, ctx, chromedp.Evaluate[string](`(document.querySelector("#invoices tbody [class*=sig-]") || {}).className || ""`))
+	m := regexp.MustCompile(`sig-(valid|warning|invalid|missing)`).FindStringSubmatch(class)
+	if m == nil {
+		t.Fatalf("the stored invoices show no signature result (class %q)", class)
+	}
+	count := func(sel string) int {
+		return value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("`+sel+`").length`))
+	}
+	steps(t, ctx, "filter on "+m[1], chromedp.Navigate(table+"&sig="+m[1]), chromedp.WaitVisible(chromedp.ID("invoices")))
+	if rows, with := count("#invoices tbody tr"), count("#invoices tbody .sig-"+m[1]); rows == 0 || rows != with {
+		t.Errorf("filtered on %s: %d rows, %d with it", m[1], rows, with)
+	}
+	other := "valid"
+	if m[1] == "valid" {
+		other = "invalid"
+	}
+	steps(t, ctx, "filter on "+other, chromedp.Navigate(table+"&sig="+other), chromedp.WaitVisible(chromedp.ID("signout")))
+	if n := count("#invoices tbody .sig-" + m[1]); n != 0 {
+		t.Errorf("filtered on %s, %d rows are %s", other, n, m[1])
+	}
 }
 
 // checkDownload clicks the XML download of the invoice page and reads the

@@ -118,3 +118,35 @@ func TestSecureCookie(t *testing.T) {
 		}
 	}
 }
+
+// The invoice table's filters: what is not valid is dropped, the others
+// all apply.
+func TestInvoiceFilters(t *testing.T) {
+	var d invoicesData
+	d.filters(map[string][]string{"status": {"stored"}, "flow": {"nope"}, "sig": {"invalid"}, "month": {"2026-10"}, "seller": {"0100"}})
+	if d.Status != "stored" || d.Flow != "" || d.Sig != "invalid" || d.Month != "2026-10" || d.Seller != "0100" {
+		t.Fatalf("filters = %+v", d)
+	}
+	inv := hoadon.Invoice{Flow: hoadon.FlowPurchaseEInvoice, Signature: "invalid", Date: "2026-10-05", Key: hoadon.InvoiceKey{NBMST: "0100109106"}}
+	if !d.match(inv) {
+		t.Error("a matching invoice is filtered out")
+	}
+	for name, change := range map[string]func(*hoadon.Invoice){
+		"signature": func(i *hoadon.Invoice) { i.Signature = "valid" },
+		"month":     func(i *hoadon.Invoice) { i.Date = "2026-11-01" },
+		"seller":    func(i *hoadon.Invoice) { i.Key.NBMST = "0312345675" },
+	} {
+		other := inv
+		change(&other)
+		if d.match(other) {
+			t.Errorf("an invoice with another %s passes", name)
+		}
+	}
+	d.filters(map[string][]string{"sig": {"<script>"}, "month": {"10/2026"}, "seller": {"abc"}})
+	if d.Sig != "" || d.Month != "" || d.Seller != "" {
+		t.Errorf("invalid filters kept: %+v", d)
+	}
+	if q := pageQuery(invoicesData{Sig: "valid", Month: "2026-10", Page: 2}, 3); q != "month=2026-10&page=3&sig=valid" {
+		t.Errorf("page query = %s", q)
+	}
+}

@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hoadon/hoadon/shared/einvoice"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/wire"
+	"github.com/hoadon/hoadon/shared/xmlsig"
 )
 
 // pageSize is how many invoices a page of the table shows.
@@ -19,11 +23,49 @@ type invoicesData struct {
 	Invoices   []hoadon.Invoice
 	Status     string
 	Flow       string
+	Sig        string // signature result (xmlsig status)
+	Month      string // YYYY-MM of the issue date
+	Seller     string // the seller's tax code, or its start
 	Page       int
 	More       bool
 	PrevQuery  string
 	NextQuery  string
 	StatusList []hoadon.InvoiceStatus
+	SigList    []xmlsig.Status
+}
+
+// sigStatuses are the signature results a table filters on.
+var sigStatuses = []xmlsig.Status{xmlsig.StatusValid, xmlsig.StatusWarning, xmlsig.StatusInvalid, xmlsig.StatusMissing}
+
+var monthPattern = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}$`)
+
+// filters keeps what is valid of the asked filters (the rest is dropped).
+func (d *invoicesData) filters(qv url.Values) {
+	d.Status, d.Flow, d.Sig, d.Month, d.Seller = qv.Get("status"), qv.Get("flow"), qv.Get("sig"), qv.Get("month"), strings.TrimSpace(qv.Get("seller"))
+	if !validStatus(hoadon.InvoiceStatus(d.Status)) {
+		d.Status = ""
+	}
+	if !hoadon.Flow(d.Flow).Valid() {
+		d.Flow = ""
+	}
+	if !slices.Contains(sigStatuses, xmlsig.Status(d.Sig)) {
+		d.Sig = ""
+	}
+	if !monthPattern.MatchString(d.Month) {
+		d.Month = ""
+	}
+	if len(d.Seller) > 14 || strings.Trim(d.Seller, "0123456789-") != "" {
+		d.Seller = ""
+	}
+}
+
+// match reports whether an invoice passes the filters other than status
+// (which the store applies).
+func (d *invoicesData) match(inv hoadon.Invoice) bool {
+	return (d.Flow == "" || string(inv.Flow) == d.Flow) &&
+		(d.Sig == "" || inv.Signature == d.Sig) &&
+		(d.Month == "" || strings.HasPrefix(inv.Date, d.Month)) &&
+		(d.Seller == "" || strings.HasPrefix(inv.Key.NBMST, d.Seller))
 }
 
 // invoices is the import's invoice table, filtered by status and flow and
@@ -36,20 +78,14 @@ func (c *Console) invoices(w http.ResponseWriter, r *http.Request, q *request) {
 		return
 	}
 	qv := r.URL.Query()
-	d := invoicesData{S: st, Status: qv.Get("status"), Flow: qv.Get("flow"), Page: 1, StatusList: hoadon.AllStatuses}
+	d := invoicesData{S: st, Page: 1, StatusList: hoadon.AllStatuses, SigList: sigStatuses}
+	d.filters(qv)
 	if n, err := strconv.Atoi(qv.Get("page")); err == nil && n > 1 && n < 10000 {
 		d.Page = n
 	}
-	only := hoadon.InvoiceStatus(d.Status)
-	if !validStatus(only) {
-		only, d.Status = "", ""
-	}
-	if !hoadon.Flow(d.Flow).Valid() {
-		d.Flow = ""
-	}
 	skip := (d.Page - 1) * pageSize
-	err = c.o.API.ImportInvoices(r.Context(), id, only, func(inv hoadon.Invoice) error {
-		if d.Flow != "" && string(inv.Flow) != d.Flow {
+	err = c.o.API.ImportInvoices(r.Context(), id, hoadon.InvoiceStatus(d.Status), func(inv hoadon.Invoice) error {
+		if !d.match(inv) {
 			return nil
 		}
 		if skip > 0 {
@@ -71,22 +107,17 @@ func (c *Console) invoices(w http.ResponseWriter, r *http.Request, q *request) {
 	c.render(w, q, http.StatusOK, "invoices", "imports", d)
 }
 
-func validStatus(s hoadon.InvoiceStatus) bool {
-	for _, x := range hoadon.AllStatuses {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func validStatus(s hoadon.InvoiceStatus) bool { return slices.Contains(hoadon.AllStatuses, s) }
 
 func pageQuery(d invoicesData, page int) string {
 	v := url.Values{}
 	if d.Status != "" {
 		v["status"] = []string{d.Status}
 	}
-	if d.Flow != "" {
-		v["flow"] = []string{d.Flow}
+	for k, x := range map[string]string{"flow": d.Flow, "sig": d.Sig, "month": d.Month, "seller": d.Seller} {
+		if x != "" {
+			v[k] = []string{x}
+		}
 	}
 	v["page"] = []string{strconv.Itoa(page)}
 	return v.Encode()
