@@ -159,6 +159,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	screenshot(t, ctx, "console-imports")
 
 	checkCompanies(t, ctx, ui, c.MST, id[1])
+	checkPhone(t, ctx, ui, "companies", "companies/"+c.MST, "imports/"+id[1], "imports/"+id[1]+"/invoices", "schedules")
 	// A viewer, then another tenant, each in a browser of its own.
 	ctx = browserCtx(t)
 	viewer, err := h.APIKey(hoadon.DefaultTenant, hoadon.RoleViewer)
@@ -226,6 +227,20 @@ func checkCompanies(t *testing.T, ctx context.Context, ui, mst, importID string)
 		t.Error("the company page lacks its export links or the credentials form")
 	}
 	screenshot(t, ctx, "console-company")
+}
+
+// checkPhone opens pages on a phone's screen (390 px wide): nothing is
+// wider than the screen (wide tables scroll inside their own box).
+func checkPhone(t *testing.T, ctx context.Context, ui string, pages ...string) {
+	t.Helper()
+	for _, p := range pages {
+		steps(t, ctx, "phone "+p, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+			chromedp.Navigate(ui+p), chromedp.WaitVisible(chromedp.ID("signout")))
+		if w := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); w > 0 {
+			t.Errorf("on a phone, %s is %d px wider than the screen", p, w)
+		}
+	}
+	steps(t, ctx, "back to a laptop's screen", chromedp.EmulateReset())
 }
 
 // checkSignatureFilter reads the signature result of the first stored

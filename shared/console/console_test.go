@@ -82,7 +82,17 @@ func TestPagesRender(t *testing.T) {
 			}
 		}
 	}
+	// The pager's and the language switch's links keep the query.
 	rec := httptest.NewRecorder()
+	d := pages["invoices"].(invoicesData)
+	d.Sig, d.PrevQuery, d.NextQuery = "invalid", pageQuery(invoicesData{Sig: "invalid"}, 1), pageQuery(invoicesData{Sig: "invalid"}, 3)
+	c.render(rec, &request{lang: "vi", query: map[string][]string{"sig": {"invalid"}, "page": {"2"}}}, 200, "invoices", "", d)
+	for _, want := range []string{`href="?page=3&amp;sig=invalid"`, `href="?page=1&amp;sig=invalid"`, `href="?lang=en&amp;page=2&amp;sig=invalid"`} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("invoice table lacks the link %s", want)
+		}
+	}
+	rec = httptest.NewRecorder()
 	c.render(rec, &request{lang: "vi"}, 200, "invoice", "", pages["invoice"])
 	for _, want := range []string{"3.240.000", "1.500.000", "Công ty A", "8%", `id="dl-xml"`,
 		`id="sig-warning"`, "Người bán</b>: không hợp lệ · MST 0100109106", "chuỗi chứng thư: trusted", "Cơ quan thuế</b>: hợp lệ · ký lúc 2026-10-02T10:00:00"} {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -28,8 +29,8 @@ type invoicesData struct {
 	Seller     string // the seller's tax code, or its start
 	Page       int
 	More       bool
-	PrevQuery  string
-	NextQuery  string
+	PrevQuery  template.URL // query strings built by pageQuery from url.Values
+	NextQuery  template.URL
 	StatusList []hoadon.InvoiceStatus
 	SigList    []xmlsig.Status
 }
@@ -109,7 +110,10 @@ func (c *Console) invoices(w http.ResponseWriter, r *http.Request, q *request) {
 
 func validStatus(s hoadon.InvoiceStatus) bool { return slices.Contains(hoadon.AllStatuses, s) }
 
-func pageQuery(d invoicesData, page int) string {
+// pageQuery is the table's query for a page: a template.URL, so the
+// template keeps its = and & (a plain string in a URL's query is escaped
+// as one value).
+func pageQuery(d invoicesData, page int) template.URL {
 	v := url.Values{}
 	if d.Status != "" {
 		v["status"] = []string{d.Status}
@@ -120,7 +124,7 @@ func pageQuery(d invoicesData, page int) string {
 		}
 	}
 	v["page"] = []string{strconv.Itoa(page)}
-	return v.Encode()
+	return template.URL(v.Encode())
 }
 
 type invoiceData struct {

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -18,7 +19,20 @@ type page struct {
 	Nav       string // the menu entry to highlight
 	CSRF      string // "" when signed out
 	CanChange bool   // false: no button that changes anything is drawn
+	// LangQuery is the page's query with the other language: the switch
+	// keeps the filters and page.
+	LangQuery template.URL
 	Data      any
+}
+
+// langQuery is the request's query asking for the other language.
+func langQuery(q *request) template.URL {
+	v := url.Values{}
+	for k, x := range q.query {
+		v[k] = x
+	}
+	v.Set("lang", texts[q.lang]["lang_other_code"])
+	return template.URL(v.Encode())
 }
 
 // parsePages parses each page template with the layout.
@@ -45,7 +59,7 @@ func (c *Console) render(w http.ResponseWriter, q *request, status int, name, na
 }
 
 func (c *Console) renderTemplate(w http.ResponseWriter, q *request, status int, name, tmpl, nav string, data any) {
-	p := page{T: texts[q.lang], Lang: q.lang, Nav: nav, CSRF: q.sess.CSRF, CanChange: q.canChange, Data: data}
+	p := page{T: texts[q.lang], Lang: q.lang, Nav: nav, CSRF: q.sess.CSRF, CanChange: q.canChange, LangQuery: langQuery(q), Data: data}
 	var buf bytes.Buffer
 	if err := c.pages[name].ExecuteTemplate(&buf, tmpl, p); err != nil {
 		c.o.Log.Error("console: rendering", "page", name, "err", err)

@@ -36,6 +36,7 @@ type request struct {
 	sess      session
 	canChange bool
 	lang      string
+	query     url.Values // the page's query, kept by the language switch
 }
 
 func randomToken() string {
@@ -111,7 +112,7 @@ func (c *Console) signed(h func(http.ResponseWriter, *http.Request, *request)) h
 		}
 		// the pages act as the key's principal: its tenant, role and companies
 		r = r.WithContext(auth.WithPrincipal(r.Context(), who))
-		q := &request{sess: s, lang: lang, canChange: who.Role.Grants(hoadon.PermOperate)}
+		q := &request{sess: s, lang: lang, canChange: who.Role.Grants(hoadon.PermOperate), query: r.URL.Query()}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			if !sameOrigin(r) || !tokenMatches(r.PostFormValue("csrf"), s.CSRF) {
 				c.refuse(w, q, "err_stale")
