@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,25 +33,36 @@ import (
 
 // Server serves the task API.
 type Server struct {
-	svc *importer.Service
-	log *slog.Logger
-	mux *http.ServeMux
+	svc    *importer.Service
+	log    *slog.Logger
+	mux    *http.ServeMux
+	routes []string
 }
 
 // New returns the API handler over a Service.
 func New(svc *importer.Service, log *slog.Logger) *Server {
 	s := &Server{svc: svc, log: log, mux: http.NewServeMux()}
-	s.mux.HandleFunc("/api/tasks/start", s.start)
-	s.mux.HandleFunc("/api/tasks", s.list)
-	s.mux.HandleFunc("/api/tasks/{id}/{action}", s.task)
-	s.mux.HandleFunc("/health", s.health)
+	s.handle("/api/tasks/start", s.start)
+	s.handle("/api/tasks", s.list)
+	s.handle("/api/tasks/{id}/{action}", s.task)
+	s.handle("/health", s.health)
 	s.scheduleRoutes()
 	s.companyRoutes()
 	s.exportRoutes()
 	s.subscriptionRoutes()
-	s.mux.HandleFunc("/", s.notFound)
+	s.handle("/", s.notFound)
 	return s
 }
+
+// handle registers a route and remembers its pattern (Routes).
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, h)
+	s.routes = append(s.routes, pattern)
+}
+
+// Routes lists the patterns the server registered, in order: the hostile
+// suite checks that its cross-tenant matrix covers every /api route.
+func (s *Server) Routes() []string { return slices.Clone(s.routes) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }

@@ -16,10 +16,10 @@ import (
 //	POST /api/companies/{mst}/recheck                              list past months again
 //	GET  /api/companies/{mst}/invoices/{id}                        one invoice: status, history, links
 func (s *Server) companyRoutes() {
-	s.mux.HandleFunc("GET /api/companies", s.companies)
-	s.mux.HandleFunc("GET /api/companies/{mst}/completeness", s.completeness)
-	s.mux.HandleFunc("POST /api/companies/{mst}/recheck", s.recheck)
-	s.mux.HandleFunc("GET /api/companies/{mst}/invoices/{id}", s.invoiceRecord)
+	s.handle("GET /api/companies", s.companies)
+	s.handle("GET /api/companies/{mst}/completeness", s.completeness)
+	s.handle("POST /api/companies/{mst}/recheck", s.recheck)
+	s.handle("GET /api/companies/{mst}/invoices/{id}", s.invoiceRecord)
 }
 
 // companyOf validates the {mst} of a company route.

@@ -23,7 +23,7 @@ import (
 // a company the tenant holds no invoice of is not found, one outside the
 // key's allow-list forbidden.
 func (s *Server) exportRoutes() {
-	s.mux.HandleFunc("/api/companies/{mst}/exports/{file}", s.export)
+	s.handle("/api/companies/{mst}/exports/{file}", s.export)
 }
 
 // exportRequest is a parsed export request.

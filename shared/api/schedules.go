@@ -25,10 +25,10 @@ const recentRuns = 10
 //
 // The password is sealed on create and never shown.
 func (s *Server) scheduleRoutes() {
-	s.mux.HandleFunc("/api/schedules/create", s.createSchedule)
-	s.mux.HandleFunc("/api/schedules", s.listSchedules)
-	s.mux.HandleFunc("/api/schedules/{id}", s.schedule)
-	s.mux.HandleFunc("/api/schedules/{id}/{action}", s.scheduleAction)
+	s.handle("/api/schedules/create", s.createSchedule)
+	s.handle("/api/schedules", s.listSchedules)
+	s.handle("/api/schedules/{id}", s.schedule)
+	s.handle("/api/schedules/{id}/{action}", s.scheduleAction)
 }
 
 func (s *Server) runner() *schedule.Runner { return schedule.New(s.svc) }

@@ -15,9 +15,9 @@ import (
 //	GET    /api/subscriptions        the tenant's subscribers, without keys
 //	DELETE /api/subscriptions/{id}   remove one (404 for another tenant's)
 func (s *Server) subscriptionRoutes() {
-	s.mux.HandleFunc("POST /api/subscriptions", s.createSubscription)
-	s.mux.HandleFunc("GET /api/subscriptions", s.listSubscriptions)
-	s.mux.HandleFunc("DELETE /api/subscriptions/{id}", s.deleteSubscription)
+	s.handle("POST /api/subscriptions", s.createSubscription)
+	s.handle("GET /api/subscriptions", s.listSubscriptions)
+	s.handle("DELETE /api/subscriptions/{id}", s.deleteSubscription)
 }
 
 func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
