@@ -91,7 +91,7 @@ bench-export:
 	@out/bench/bin/exportbench -sizes 10000,100000 -lines 5 -json out/bench-export.json $(BENCH_FLAGS)
 
 ## bench-pages: the console's pages with 100 companies × 12 monthly imports
-## in Firestore: p50/p99 per page (docs/benchmarks.md)
+## in Firestore: p50/p99/max and Firestore reads per page (docs/benchmarks.md)
 .PHONY: bench-pages
 bench-pages:
 	@mkdir -p out
