@@ -104,6 +104,7 @@ type Service struct {
 	burst  burst
 	sweeps sync.Map                                            // import id → time of this instance's last sweep
 	subs   *expirable.LRU[hoadon.Tenant, []store.Subscription] // a tenant's subscriptions, briefly
+	cache  *sessionCache                                       // imports' logins and sessions
 }
 
 // New returns a Service; missing optional dependencies get defaults.
@@ -122,7 +123,8 @@ func New(d Deps) *Service {
 	if d.URLs == nil {
 		d.URLs = egress.Guard{}
 	}
-	return &Service{Deps: d, subs: expirable.NewLRU[hoadon.Tenant, []store.Subscription](1000, nil, subscriptionsCacheFor)}
+	return &Service{Deps: d, subs: expirable.NewLRU[hoadon.Tenant, []store.Subscription](1000, nil, subscriptionsCacheFor),
+		cache: newSessionCache()}
 }
 
 // SubscriberID names a webhook URL in task ids and delivery records without

@@ -2,8 +2,10 @@ package importer
 
 import (
 	"context"
-	"github.com/google/uuid"
 	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
@@ -24,16 +26,98 @@ type held struct {
 	gen int64
 }
 
+// Bounds of the process's caches of what every download of an import
+// reads alike (sessionCache).
+const (
+	sessionCacheFor  = time.Minute      // a session's token, re-read from the store after this
+	loginCacheFor    = 10 * time.Minute // an import's own login (it does not change while the import runs)
+	sessionCacheSize = 4096
+)
+
+// sessionCache keeps, per process, what each download of a running import
+// would otherwise read from the store again: the import's own login and
+// the opened token of that login's shared session. A cached session is
+// used only while it is valid, newer than the generation the caller saw
+// rejected, and younger than sessionCacheFor; a token the portal rejects
+// is dropped here and in the store (dropSession). Another instance's newer
+// login therefore costs this one at most a rejected request or a minute of
+// the older token, never a login of its own.
+type sessionCache struct {
+	logins   *expirable.LRU[string, store.Login] // import id → its own login
+	sessions *expirable.LRU[string, openSession] // store.SessionID → session
+}
+
+// openSession is a stored session with its token opened.
+type openSession struct {
+	ss    store.Session
+	token string
+}
+
+func newSessionCache() *sessionCache {
+	return &sessionCache{
+		logins:   expirable.NewLRU[string, store.Login](sessionCacheSize, nil, loginCacheFor),
+		sessions: expirable.NewLRU[string, openSession](sessionCacheSize, nil, sessionCacheFor),
+	}
+}
+
+// A nil *sessionCache caches nothing.
+
+func (c *sessionCache) login(importID string) (store.Login, bool) {
+	if c == nil {
+		return store.Login{}, false
+	}
+	return c.logins.Get(importID)
+}
+
+func (c *sessionCache) keepLogin(importID string, l store.Login) {
+	if c != nil {
+		c.logins.Add(importID, l)
+	}
+}
+
+func (c *sessionCache) session(id string) (openSession, bool) {
+	if c == nil {
+		return openSession{}, false
+	}
+	return c.sessions.Get(id)
+}
+
+// keep caches a session unless a newer one is cached already.
+func (c *sessionCache) keep(id string, ss store.Session, token string) {
+	if c == nil {
+		return
+	}
+	if o, ok := c.sessions.Peek(id); ok && o.ss.Generation > ss.Generation {
+		return
+	}
+	c.sessions.Add(id, openSession{ss: ss, token: token})
+}
+
+// drop forgets a session of generation gen or older.
+func (c *sessionCache) drop(id string, gen int64) {
+	if c == nil {
+		return
+	}
+	if o, ok := c.sessions.Peek(id); ok && o.ss.Generation <= gen {
+		c.sessions.Remove(id)
+	}
+}
+
 // session returns a usable portal session for the login an import was
-// started with: the shared one of that very login from the store, or a new
-// login when there is none, it expires soon or its generation is stale (the
-// portal rejected it). A session opened with another password is never
-// used. Logins are single-flight across instances: one captcha solve, one
-// token, shared.
+// started with: this process's copy of that login's shared session, the
+// one from the store, or a new login when there is none, it expires soon or
+// its generation is stale (the portal rejected it). A session opened with
+// another password is never used. Logins are single-flight across
+// instances: one captcha solve, one token, shared.
 func (s *Service) session(ctx context.Context, imp hoadon.Import, stale int64) (*gdt.Session, held, error) {
 	l, err := s.importLogin(ctx, imp)
 	if err != nil {
 		return nil, held{}, err
+	}
+	id := store.SessionID(imp.Params.CompanyID, l.Digest)
+	if c, ok := s.cache.session(id); ok && c.ss.Valid(s.Now(), tokenReserve) && c.ss.Generation > stale {
+		sess, err := gdt.NewSession(l.Username, c.token)
+		return sess, held{id, c.ss.Generation}, err
 	}
 	return s.sessionOf(ctx, imp, l, stale)
 }
@@ -75,9 +159,17 @@ func (s *Service) sessionOf(ctx context.Context, imp hoadon.Import, l store.Logi
 
 // importLogin returns the login an import logs in with. An import from
 // before logins were kept per import uses the stored login; a stored login
-// from before digests gets its digest here.
+// from before digests gets its digest here. The import's own login is
+// fixed while it runs (written at its start, deleted when it is final), so
+// it is read once per process; the tenant's stored login is read each time.
 func (s *Service) importLogin(ctx context.Context, imp hoadon.Import) (store.Login, error) {
+	if l, ok := s.cache.login(imp.ID); ok {
+		return l, nil
+	}
 	l, err := s.Store.ImportLogin(ctx, imp)
+	if err == nil && l.Own && l.Digest != "" {
+		s.cache.keepLogin(imp.ID, l)
+	}
 	if err != nil || l.Digest != "" {
 		return l, err
 	}
@@ -92,17 +184,24 @@ func (s *Service) importLogin(ctx context.Context, imp hoadon.Import) (store.Log
 // dropSession drops a token the portal rejected, so the next caller logs
 // in again.
 func (s *Service) dropSession(ctx context.Context, h held) error {
+	s.cache.drop(h.id, h.gen)
 	return s.Store.InvalidateSession(ctx, h.id, h.gen)
 }
 
+// openSession opens a stored session's token and keeps it for the next
+// callers of this process (session).
 func (s *Service) openSession(l store.Login, id string, ss store.Session) (*gdt.Session, held, error) {
 	tok, err := s.Box.Open(ss.SealedToken, "sessions/"+id)
 	if err != nil {
 		return nil, held{}, err
 	}
 	sess, err := gdt.NewSession(l.Username, string(tok))
+	if err == nil {
+		s.cache.keep(id, ss, string(tok))
+	}
 	return sess, held{id, ss.Generation}, err
 }
+
 
 // login runs the portal login while holding the session's lease. A refused
 // password marks the stored login invalid only when it is that login.
@@ -139,6 +238,7 @@ func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, i
 	if err != nil {
 		return nil, held{}, err
 	}
+	s.cache.keep(id, ss, sess.Token)
 	s.Log.InfoContext(ctx, "portal login", "company", company, "expires", exp)
 	return sess, held{id, ss.Generation}, nil
 }

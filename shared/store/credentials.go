@@ -16,6 +16,9 @@ type Login struct {
 	Username       string `firestore:"username"`
 	SealedPassword string `firestore:"password"`
 	Digest         string `firestore:"digest"`
+	// Own is set on the login ImportLogin read from the import itself
+	// (not the tenant's stored one): it is fixed while the import runs.
+	Own bool `firestore:"-"`
 }
 
 // Digester computes keyed digests (secret.Box).
@@ -95,7 +98,7 @@ func (s *Store) ImportLogin(ctx context.Context, imp hoadon.Import) (Login, erro
 	if err != nil {
 		return Login{}, gcp.Classify("store.ImportLogin", err)
 	}
-	var l Login
+	l := Login{Own: true}
 	return l, gcp.Classify("store.ImportLogin", snap.DataTo(&l))
 }
 
