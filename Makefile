@@ -80,7 +80,7 @@ BENCH_FLAGS ?=
 bench:
 	@mkdir -p out/bench/bin
 	@$(GO) build -o out/bench/bin/bench ./cmd/bench
-	@out/bench/bin/bench -scenarios one,twenty -timeout 6m -json out/bench.json $(BENCH_FLAGS)
+	@out/bench/bin/bench -scenarios one,twenty -timeout 12m -json out/bench.json $(BENCH_FLAGS)
 
 ## bench-export: the bảng kê workbook of 10,000 and 100,000 invoices × 5 lines in child
 ## processes: wall time, CPU, peak RSS, size (docs/benchmarks.md, "Export")

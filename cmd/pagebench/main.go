@@ -214,7 +214,7 @@ func seedCompany(ctx context.Context, st *store.Store, blobs *blob.Store, compan
 			if _, _, err := st.BeginDownload(ctx, imp.ID, inv.ID); err != nil {
 				return s, err
 			}
-			if _, _, err := st.CompleteDownload(ctx, imp.ID, inv.ID, out, nil); err != nil {
+			if _, _, err := st.CompleteDownload(ctx, hoadon.Invoice{ImportID: imp.ID, ID: inv.ID}, out, nil); err != nil {
 				return s, err
 			}
 		}

@@ -193,7 +193,7 @@ func (s *Service) complete(ctx context.Context, imp hoadon.Import, inv hoadon.In
 		}
 		return evs, nil
 	})
-	_, changed, err := s.Store.CompleteDownload(ctx, imp.ID, inv.ID, out, c.fn)
+	_, changed, err := s.Store.CompleteDownload(ctx, inv, out, c.fn)
 	if err == nil && changed {
 		s.dispatch(ctx, c.got)
 	}

@@ -51,7 +51,7 @@ func storedBefore(t *testing.T, st *store.Store, blobs *blob.Store, xmls map[int
 		if _, _, err := st.BeginDownload(ctx, imp.ID, inv.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := st.CompleteDownload(ctx, imp.ID, inv.ID, out, nil); err != nil {
+		if _, _, err := st.CompleteDownload(ctx, hoadon.Invoice{ImportID: imp.ID, ID: inv.ID}, out, nil); err != nil {
 			t.Fatal(err)
 		}
 		ids[n] = inv.ID

@@ -168,32 +168,51 @@ type Outcome struct {
 
 // CompleteDownload moves an invoice to its final status once, records it in
 // the tenant's catalogue when stored, and writes the events that report it. It
-// reports false when the invoice was already final (nothing written).
-func (s *Store) CompleteDownload(ctx context.Context, importID, invoiceID string, out Outcome, events func(hoadon.Invoice) ([]OutboxEvent, error)) (hoadon.Invoice, bool, error) {
+// reports false when the invoice was already final (nothing written). begun
+// is the invoice as BeginDownload returned it: its ImportID and ID name the
+// invoice, its Tenant and Company the catalogue entry, and both are read in
+// one round trip (the entry again when the stored invoice names another).
+func (s *Store) CompleteDownload(ctx context.Context, begun hoadon.Invoice, out Outcome, events func(hoadon.Invoice) ([]OutboxEvent, error)) (hoadon.Invoice, bool, error) {
 	if !out.Status.Final() || out.Status == hoadon.StatusSkipped {
 		return hoadon.Invoice{}, false, hoadon.Errorf(hoadon.CodeInvalid, "store.CompleteDownload: %q is not a download outcome", out.Status)
 	}
-	ref := s.invoiceRef(importID, invoiceID)
+	refs := []*firestore.DocumentRef{s.invoiceRef(begun.ImportID, begun.ID)}
+	if begun.Company != "" {
+		refs = append(refs, s.catalogueRef(begun.Tenant.OrDefault(), begun.Company, begun.ID))
+	}
 	var inv hoadon.Invoice
 	var changed bool
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		snap, err := tx.Get(ref)
+		inv, changed = hoadon.Invoice{}, false
+		snaps, err := tx.GetAll(refs)
 		if err != nil {
 			return err
 		}
-		if err := snap.DataTo(&inv); err != nil {
+		if !snaps[0].Exists() {
+			return hoadon.Errorf(hoadon.CodeNotFound, "store.CompleteDownload: no invoice %s in import %s", begun.ID, begun.ImportID)
+		}
+		if err := snaps[0].DataTo(&inv); err != nil {
 			return err
 		}
 		if changed = !inv.Status.Final(); !changed {
 			return nil
 		}
-		return s.complete(tx, ref, &inv, out, events)
+		own := s.catalogueRef(inv.Tenant.OrDefault(), inv.Company, inv.ID)
+		var cat *firestore.DocumentSnapshot
+		if len(snaps) > 1 && refs[1].Path == own.Path {
+			cat = snaps[1]
+		} else if cat, err = tx.Get(own); err != nil && !notFound(err) {
+			return err
+		}
+		return s.complete(tx, refs[0], &inv, cat, out, events)
 	})
 	return inv, changed, gcp.Classify("store.CompleteDownload", err)
 }
 
-func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, inv *hoadon.Invoice, out Outcome, events func(hoadon.Invoice) ([]OutboxEvent, error)) error {
-	settle, err := s.settleEntry(tx, *inv, out) // reads first: a transaction reads before it writes
+// complete writes a download's outcome; cat is the invoice's catalogue
+// entry as read in the same transaction (it may not exist).
+func (s *Store) complete(tx *firestore.Transaction, ref *firestore.DocumentRef, inv *hoadon.Invoice, cat *firestore.DocumentSnapshot, out Outcome, events func(hoadon.Invoice) ([]OutboxEvent, error)) error {
+	settle, err := s.settleEntry(tx, *inv, cat, out)
 	if err != nil {
 		return err
 	}

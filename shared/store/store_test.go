@@ -198,7 +198,7 @@ func TestInvoiceLifecycleAndCounts(t *testing.T) {
 			t.Fatalf("BeginDownload: %v %v", ok, err)
 		}
 		st := outcomes[i%3]
-		_, changed, err := s.CompleteDownload(ctx, "imp", inv.ID, store.Outcome{Status: st, SHA256: "abc"}, func(inv hoadon.Invoice) ([]store.OutboxEvent, error) {
+		_, changed, err := s.CompleteDownload(ctx, hoadon.Invoice{ImportID: "imp", ID: inv.ID}, store.Outcome{Status: st, SHA256: "abc"}, func(inv hoadon.Invoice) ([]store.OutboxEvent, error) {
 			return []store.OutboxEvent{{ID: "ev-" + inv.ID, Type: "vn.hoadon.invoice." + string(inv.Status)}}, nil
 		})
 		if err != nil || !changed {
@@ -238,7 +238,7 @@ func TestRegistrySkipsAndForce(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.BeginDownload(ctx, "first", inv.ID)
-	if _, _, err := s.CompleteDownload(ctx, "first", inv.ID, store.Outcome{Status: hoadon.StatusStored}, nil); err != nil {
+	if _, _, err := s.CompleteDownload(ctx, hoadon.Invoice{ImportID: "first", ID: inv.ID}, store.Outcome{Status: hoadon.StatusStored}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Finish(ctx, "first", hoadon.ImportCompleted, "", nil); err != nil {
@@ -270,7 +270,7 @@ func TestUnavailableIsRegisteredToo(t *testing.T) {
 	inv := invoice(9, hoadon.FlowSoldEInvoice)
 	addDiscovered(t, s, "first", []hoadon.Invoice{inv})
 	s.BeginDownload(ctx, "first", inv.ID)
-	if _, _, err := s.CompleteDownload(ctx, "first", inv.ID, store.Outcome{Status: hoadon.StatusUnavailable}, nil); err != nil {
+	if _, _, err := s.CompleteDownload(ctx, hoadon.Invoice{ImportID: "first", ID: inv.ID}, store.Outcome{Status: hoadon.StatusUnavailable}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if ok, err := s.Registered(ctx, hoadon.DefaultTenant, company, inv.ID); err != nil || !ok {
@@ -278,7 +278,7 @@ func TestUnavailableIsRegisteredToo(t *testing.T) {
 	}
 	failed := invoice(10, hoadon.FlowSoldEInvoice)
 	addDiscovered(t, s, "first", []hoadon.Invoice{failed})
-	s.CompleteDownload(ctx, "first", failed.ID, store.Outcome{Status: hoadon.StatusFailed}, nil)
+	s.CompleteDownload(ctx, hoadon.Invoice{ImportID: "first", ID: failed.ID}, store.Outcome{Status: hoadon.StatusFailed}, nil)
 	if ok, _ := s.Registered(ctx, hoadon.DefaultTenant, company, failed.ID); ok {
 		t.Error("a failed invoice was registered: later imports would never retry it")
 	}
@@ -302,7 +302,7 @@ func TestConcurrentCompleteChangesOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, ok, err := s.CompleteDownload(ctx, "imp", inv.ID, store.Outcome{Status: hoadon.StatusStored}, nil)
+			_, ok, err := s.CompleteDownload(ctx, hoadon.Invoice{ImportID: "imp", ID: inv.ID}, store.Outcome{Status: hoadon.StatusStored}, nil)
 			if err != nil {
 				t.Error(err)
 			}

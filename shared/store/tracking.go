@@ -212,21 +212,18 @@ func (e *CatalogueEntry) settled() bool {
 	return e != nil && (e.Status == hoadon.StatusStored || e.Status == hoadon.StatusUnavailable)
 }
 
-// settleEntry reads an invoice's catalogue entry and returns the function
+// settleEntry takes an invoice's catalogue entry as the transaction read it
+// (nil or missing: none yet) and returns the function
 // that records a download's outcome on it and moves its month's counters:
 // stored and unavailable settle it, failed marks it failed unless an
 // earlier download had settled it (a failed forced re-download keeps the
 // stored files).
-func (s *Store) settleEntry(tx *firestore.Transaction, inv hoadon.Invoice, out Outcome) (func() error, error) {
+func (s *Store) settleEntry(tx *firestore.Transaction, inv hoadon.Invoice, snap *firestore.DocumentSnapshot, out Outcome) (func() error, error) {
 	tenant := inv.Tenant.OrDefault()
 	ref := s.catalogueRef(tenant, inv.Company, inv.ID)
-	snap, err := tx.Get(ref)
-	if err != nil && !notFound(err) {
-		return nil, err
-	}
 	e := &CatalogueEntry{ID: inv.ID, Status: hoadon.StatusDiscovered, Key: inv.Key, Flow: inv.Flow,
 		Direction: inv.Flow.Direction(), Date: inv.Date, TThai: inv.TThai}
-	if snap.Exists() {
+	if snap != nil && snap.Exists() {
 		if err := snap.DataTo(e); err != nil {
 			return nil, err
 		}

@@ -37,7 +37,7 @@ func complete(t *testing.T, s *store.Store, importID string, inv hoadon.Invoice,
 	if _, _, err := s.BeginDownload(ctx, importID, inv.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.CompleteDownload(ctx, importID, inv.ID, store.Outcome{Status: st, SHA256: "x"}, nil); err != nil {
+	if _, _, err := s.CompleteDownload(ctx, hoadon.Invoice{ImportID: importID, ID: inv.ID}, store.Outcome{Status: st, SHA256: "x"}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -166,7 +166,7 @@ func TestCatalogueKeepsSignatures(t *testing.T) {
 		{Role: xmlsig.RoleTaxAuthority, Status: xmlsig.StatusValid, Valid: true, Chain: xmlsig.ChainTrusted},
 	}
 	out := store.Outcome{Status: hoadon.StatusStored, SHA256: "x", Signatures: sigs, Signature: "invalid", Warning: "the seller's signature is invalid"}
-	if _, _, err := s.CompleteDownload(ctx, "one", a.ID, out, nil); err != nil {
+	if _, _, err := s.CompleteDownload(ctx, hoadon.Invoice{ImportID: "one", ID: a.ID}, out, nil); err != nil {
 		t.Fatal(err)
 	}
 	e, err := s.Catalogued(ctx, hoadon.DefaultTenant, company, a.ID)
