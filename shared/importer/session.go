@@ -202,7 +202,6 @@ func (s *Service) openSession(l store.Login, id string, ss store.Session) (*gdt.
 	return sess, held{id, ss.Generation}, err
 }
 
-
 // login runs the portal login while holding the session's lease. A refused
 // password marks the stored login invalid only when it is that login.
 func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, id, holder string) (*gdt.Session, held, error) {

@@ -23,34 +23,11 @@ import (
 // served again: after dropSession, and for a caller that saw its
 // generation rejected, the next session is a new login.
 func TestSessionCache(t *testing.T) {
-	opts := gdtsim.DefaultOptions()
-	opts.Companies = 1
-	srv, err := gdtsim.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	co := srv.Companies()[0]
-	portal, err := gdt.New(gdt.Config{BaseURL: srv.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := make([]byte, 32)
-	rand.Read(key)
-	box, err := secret.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	st := store.New(firestoretest.Client(t))
-	s := New(Deps{Store: st, Box: box, Portal: portal, Solver: captcha.NewTable(), Instance: "test", Log: slog.New(slog.DiscardHandler)})
-	imp := hoadon.Import{ID: "imp-cache", Tenant: "acme", State: hoadon.ImportRunning, CreatedAt: time.Now(),
-		Params: hoadon.ImportParams{CompanyID: co.MST, From: "2026-09-01", To: "2026-09-30"}}
-	login := store.Login{Username: co.MST, SealedPassword: box.Seal([]byte(co.Password), store.CredentialsLabel(imp.Tenant, co.MST)),
-		Digest: store.LoginDigest(box, co.MST, co.MST, []byte(co.Password))}
-	if _, _, err := st.CreateImport(ctx, store.CreateRequest{Import: imp, Login: login}); err != nil {
-		t.Fatal(err)
-	}
+	opts := gdtsim.DefaultOptions()
+	opts.Companies = 1
+	s, _, imp := importOfSimulated(t, st, opts)
 
 	first, h1, err := s.session(ctx, imp, 0)
 	if err != nil {
@@ -84,4 +61,36 @@ func TestSessionCache(t *testing.T) {
 	if _, h5, err := s.session(ctx, imp, 0); err != nil || h5 != h4 {
 		t.Fatalf("session after the new login: %v, held %+v; want the cached %+v", err, h5, h4)
 	}
+}
+
+// importOfSimulated starts a GDT simulator with opts and returns a Service
+// on st that logs in to it, the simulator and a running import of its
+// first company (tenant "acme", September 2026) created with its login.
+func importOfSimulated(t *testing.T, st *store.Store, opts gdtsim.Options) (*Service, *gdtsim.Server, hoadon.Import) {
+	t.Helper()
+	srv, err := gdtsim.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	co := srv.Companies()[0]
+	portal, err := gdt.New(gdt.Config{BaseURL: srv.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Deps{Store: st, Box: box, Portal: portal, Solver: captcha.NewTable(), Instance: "test", Log: slog.New(slog.DiscardHandler)})
+	imp := hoadon.Import{ID: "imp-" + co.MST, Tenant: "acme", State: hoadon.ImportRunning, CreatedAt: time.Now(),
+		Params: hoadon.ImportParams{CompanyID: co.MST, From: "2026-09-01", To: "2026-09-30"}}
+	login := store.Login{Username: co.MST, SealedPassword: box.Seal([]byte(co.Password), store.CredentialsLabel(imp.Tenant, co.MST)),
+		Digest: store.LoginDigest(box, co.MST, co.MST, []byte(co.Password))}
+	if _, _, err := st.CreateImport(context.Background(), store.CreateRequest{Import: imp, Login: login}); err != nil {
+		t.Fatal(err)
+	}
+	return s, srv, imp
 }
