@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	tasksemu "github.com/hoadon/hoadon/emulators/cloudtasks"
 	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
 	"github.com/hoadon/hoadon/emulators/gcs/gcstest"
 	gdtsim "github.com/hoadon/hoadon/emulators/gdt"
@@ -13,9 +12,7 @@ import (
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
 	"github.com/hoadon/hoadon/shared/opcount"
-	"github.com/hoadon/hoadon/shared/queue"
 	"github.com/hoadon/hoadon/shared/store"
-	"github.com/hoadon/hoadon/shared/throttle"
 )
 
 // downloadBudget is the most Firestore operations one stored invoice's
@@ -50,19 +47,6 @@ func TestDownloadOperations(t *testing.T) {
 	opts.Companies, opts.InvoicesPerMonth, opts.DossierlessShare = 1, 41, 0
 	s, srv, imp := importOfSimulated(t, st, opts)
 	co := srv.Companies()[0]
-	tasks, err := tasksemu.Start(tasksemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tasks.Close()
-	tc, err := gcp.Tasks(ctx, tasks.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tc.Close()
-	qc := queue.DefaultConfig()
-	qc.Project, qc.Location = "p", "l"
-	s.Throttle = throttle.New(queue.New(tc, qc), st, throttle.DefaultConfig())
 	s.Blobs = blob.New(gcstest.Client(t, "invoices"), "invoices")
 	sess, _, err := s.session(ctx, imp, 0)
 	if err != nil {

@@ -7,13 +7,17 @@ import (
 	"testing"
 	"time"
 
+	tasksemu "github.com/hoadon/hoadon/emulators/cloudtasks"
 	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
 	gdtsim "github.com/hoadon/hoadon/emulators/gdt"
 	"github.com/hoadon/hoadon/shared/captcha"
+	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
+	"github.com/hoadon/hoadon/shared/queue"
 	"github.com/hoadon/hoadon/shared/secret"
 	"github.com/hoadon/hoadon/shared/store"
+	"github.com/hoadon/hoadon/shared/throttle"
 )
 
 // TestSessionCache: the downloads of a running import reuse this process's
@@ -64,8 +68,9 @@ func TestSessionCache(t *testing.T) {
 }
 
 // importOfSimulated starts a GDT simulator with opts and returns a Service
-// on st that logs in to it, the simulator and a running import of its
-// first company (tenant "acme", September 2026) created with its login.
+// on st that logs in to it under the default rate policy (its queues in the
+// Cloud Tasks emulator), the simulator and a running import of its first
+// company (tenant "acme", September 2026) created with its login.
 func importOfSimulated(t *testing.T, st *store.Store, opts gdtsim.Options) (*Service, *gdtsim.Server, hoadon.Import) {
 	t.Helper()
 	srv, err := gdtsim.Start(opts)
@@ -84,7 +89,20 @@ func importOfSimulated(t *testing.T, st *store.Store, opts gdtsim.Options) (*Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Deps{Store: st, Box: box, Portal: portal, Solver: captcha.NewTable(), Instance: "test", Log: slog.New(slog.DiscardHandler)})
+	tasks, err := tasksemu.Start(tasksemu.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tasks.Close() })
+	tc, err := gcp.Tasks(context.Background(), tasks.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tc.Close() })
+	qc := queue.DefaultConfig()
+	qc.Project, qc.Location = "p", "l"
+	s := New(Deps{Store: st, Box: box, Portal: portal, Solver: captcha.NewTable(), Instance: "test", Log: slog.New(slog.DiscardHandler),
+		Throttle: throttle.New(queue.New(tc, qc), st, throttle.DefaultConfig())})
 	imp := hoadon.Import{ID: "imp-" + co.MST, Tenant: "acme", State: hoadon.ImportRunning, CreatedAt: time.Now(),
 		Params: hoadon.ImportParams{CompanyID: co.MST, From: "2026-09-01", To: "2026-09-30"}}
 	login := store.Login{Username: co.MST, SealedPassword: box.Seal([]byte(co.Password), store.CredentialsLabel(imp.Tenant, co.MST)),

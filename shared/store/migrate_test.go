@@ -104,7 +104,7 @@ func TestBackfillSummaries(t *testing.T) {
 		if _, _, err := s.BeginDownload(ctx, "jan", invs[i].ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.CompleteDownload(ctx, "jan", invs[i].ID, store.Outcome{Status: st, SHA256: "x"}, nil); err != nil {
+		if _, _, err := s.CompleteDownload(ctx, hoadon.Invoice{ImportID: "jan", ID: invs[i].ID}, store.Outcome{Status: st, SHA256: "x"}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
