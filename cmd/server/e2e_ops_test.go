@@ -12,7 +12,7 @@ import (
 // raises the budget here and says why there. The download path alone has its own, exact budget
 // (shared/importer TestDownloadOperations: 4 reads and 7 writes per stored invoice).
 var opBudget = map[opcount.Kind]float64{
-	opcount.FirestoreRead:   120, // measured 49.7 at load ≈ 15 (40 on a quieter machine): most are the test's own status polls (10/s per import), so they grow with the run's duration
+	opcount.FirestoreRead:   200, // measured 40–50, and 133 when the machine's load stretched the run to 48 s: most are the test's own status polls (10/s per import), so they grow with the run's duration (the download's own reads: TestDownloadOperations)
 	opcount.FirestoreWrite:  20,  // measured 15.8
 	opcount.FirestoreDelete: 1,   // measured 0.05
 	opcount.TasksCall:       4,   // measured 2.4 (the portal's 5xx make retries)
