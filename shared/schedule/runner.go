@@ -1,8 +1,8 @@
 package schedule
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -28,12 +28,21 @@ type Runner struct {
 	Now     func() time.Time
 	// Summaries keeps each company's schedule in its summary (nil: not kept).
 	Summaries *store.Store
+	// Logins tells which logins of a company the portal refused and which
+	// it accepted (nil: every run tries the schedule's own).
+	Logins Logins
+}
+
+// Logins reads what a tenant knows of its logins of a company;
+// *store.Store is one.
+type Logins interface {
+	LoginState(ctx context.Context, tenant hoadon.Tenant, company string) (store.LoginState, error)
 }
 
 // New returns the Runner of an importer service: its Firestore, box, clock
 // and log.
 func New(svc *importer.Service) *Runner {
-	return &Runner{Store: NewStore(svc.Store.Client()), Box: svc.Box, Starter: svc, Log: svc.Log, Now: svc.Now, Summaries: svc.Store}
+	return &Runner{Store: NewStore(svc.Store.Client()), Box: svc.Box, Starter: svc, Log: svc.Log, Now: svc.Now, Summaries: svc.Store, Logins: svc.Store}
 }
 
 // TickReport says what one tick did.
@@ -208,33 +217,52 @@ func (r *Runner) Trigger(ctx context.Context, acc hoadon.Access, id string) (hoa
 	return imp, created, nil
 }
 
-// start opens the schedule's password and starts the import of from..to
+// start opens the schedule's login and starts the import of from..to
 // (writing its workbooks when it completes, with export).
 func (r *Runner) start(ctx context.Context, sc Schedule, from, to hoadon.Date, idemKey string, export bool) (hoadon.Import, bool, error) {
-	pw, err := r.Box.Open(sc.SealedPassword, store.CredentialsLabel(sc.Tenant, sc.Params.CompanyID))
+	username, pw, err := r.login(ctx, sc)
 	if err != nil {
 		return hoadon.Import{}, false, err
 	}
-	if err := r.refused(ctx, sc.Tenant, sc.Params.CompanyID, pw); err != nil {
-		return hoadon.Import{}, false, err
-	}
 	p := sc.Params
-	p.From, p.To = from.String(), to.String()
+	p.Username, p.From, p.To = username, from.String(), to.String()
 	return r.Starter.Start(ctx, importer.StartRequest{Tenant: sc.Tenant, Params: p, Password: string(pw), IdempotencyKey: idemKey, Export: export})
 }
 
-// refused fails with CodeBadCredentials when the portal already refused
-// this very password for the company: trying it daily would lock the
-// account. A different password (the schedule was created again, or a
-// manual import stored another one) goes ahead.
-func (r *Runner) refused(ctx context.Context, tenant hoadon.Tenant, company string, pw []byte) error {
-	sealed, reason, err := r.Store.In(tenant).refusedPassword(ctx, company)
-	if err != nil || sealed == "" {
-		return err
+// errAwaitingLogin marks a run not started because the portal refused the
+// schedule's login and the company's login has not changed since.
+var errAwaitingLogin = errors.New("runs are skipped until the company's credentials change (an import, or the console's password update, with the right password)")
+
+// login is the login a run starts with. The portal refused the schedule's
+// own login (compared by digest, the tenant's record of refused logins)?
+// Then the company's stored login if the portal accepted another one since,
+// which the schedule keeps from then on; else the run is skipped
+// (errAwaitingLogin): trying a refused password each run would count
+// towards the portal's account lock.
+func (r *Runner) login(ctx context.Context, sc Schedule) (string, []byte, error) {
+	company := sc.Params.CompanyID
+	label := store.CredentialsLabel(sc.Tenant, company)
+	pw, err := r.Box.Open(sc.SealedPassword, label)
+	if err != nil || r.Logins == nil {
+		return sc.Params.Username, pw, err
 	}
-	stored, err := r.Box.Open(sealed, store.CredentialsLabel(tenant, company))
-	if err != nil || !bytes.Equal(stored, pw) {
-		return nil // unreadable or another password: the importer decides
+	st, err := r.Logins.LoginState(ctx, sc.Tenant, company)
+	if err != nil {
+		return "", nil, err
 	}
-	return hoadon.Errorf(hoadon.CodeBadCredentials, "the portal refused this schedule's password for %s (%s); delete the schedule and create it again with the right password", company, reason)
+	if !st.IsRefused(store.LoginDigest(r.Box, company, sc.Params.Username, pw)) {
+		return sc.Params.Username, pw, nil
+	}
+	if !st.Usable() {
+		return "", nil, hoadon.Errorf(hoadon.CodeBadCredentials, "the portal refused this schedule's password for %s (%s); %w", company, st.Reason, errAwaitingLogin)
+	}
+	stored, err := r.Box.Open(st.Stored.SealedPassword, label)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := r.Store.In(sc.Tenant).adoptLogin(ctx, sc.ID, st.Stored.Username, st.Stored.SealedPassword); err != nil {
+		r.Log.WarnContext(ctx, "schedule: keeping the company's new login", "schedule", sc.ID, "err", err)
+	}
+	r.Log.InfoContext(ctx, "schedule: the portal refused its password; it takes the company's login accepted since", "schedule", sc.ID, "company", company)
+	return st.Stored.Username, stored, nil
 }

@@ -246,34 +246,80 @@ func TestTickFailures(t *testing.T) {
 	}
 }
 
+// TestRefusedPasswordIsNotRetried: once the portal refused a schedule's
+// password (the tenant's record of refused logins holds its digest), its
+// runs are skipped, with the reason on the run, whether or not that
+// password was ever the stored one; once the portal accepts another login
+// of the company, the next run starts with it and the schedule keeps it.
+// A schedule whose password was not refused goes ahead.
 func TestRefusedPasswordIsNotRetried(t *testing.T) {
 	f := newFixture(t)
+	f.runner.Logins = f.fs
 	ctx := context.Background()
+	login := func(pw string) store.Login {
+		return store.Login{Username: mst, SealedPassword: f.box.Seal([]byte(pw), "credentials/"+mst), Digest: store.LoginDigest(f.box, mst, mst, []byte(pw))}
+	}
 	f.clock.Set("2026-11-01 12:00")
 	f.create(t, body("pw"))
-	// the importer's credentials: this password, accepted once, then refused by the portal
-	stored := store.Login{Username: mst, SealedPassword: f.box.Seal([]byte("pw-1"), "credentials/"+mst), Digest: "d1"}
-	if err := f.fs.AcceptLogin(ctx, hoadon.DefaultTenant, mst, stored); err != nil {
+	// the portal refused pw-1, never accepted (no stored login)
+	if err := f.fs.MarkCredentialsInvalid(ctx, hoadon.DefaultTenant, mst, login("pw-1"), "invalid_credentials"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.fs.MarkCredentialsInvalid(ctx, hoadon.DefaultTenant, mst, stored, "portal said wrong password"); err != nil {
-		t.Fatal(err)
+	for _, day := range []string{"2026-11-02 06:00", "2026-11-03 06:00"} {
+		f.clock.Set(day)
+		f.tick(t)
 	}
-	f.clock.Set("2026-11-02 06:00")
-	f.tick(t)
-	runs, _ := f.runner.Store.Runs(ctx, "pw", 1)
-	if len(f.rec.starts()) != 0 || len(runs) != 1 || runs[0].Code != string(hoadon.CodeBadCredentials) || runs[0].State != schedule.RunFailed {
+	runs, _ := f.runner.Store.Runs(ctx, "pw", 5)
+	if len(f.rec.starts()) != 0 || len(runs) != 2 {
 		t.Fatalf("refused password: starts %d, runs %+v", len(f.rec.starts()), runs)
+	}
+	for _, r := range runs {
+		if r.State != schedule.RunSkipped || r.Code != string(hoadon.CodeBadCredentials) || !strings.Contains(r.Error, "skipped until the company's credentials change") {
+			t.Errorf("run %+v; want skipped, invalid_credentials, with why", r)
+		}
 	}
 	// a schedule with another password goes ahead
 	req := body("pw2")
 	req.TaskParams.Credentials.Password = "pw-2"
-	f.clock.Set("2026-11-01 12:00")
+	f.clock.Set("2026-11-03 12:00")
 	f.create(t, req)
-	f.clock.Set("2026-11-02 06:00")
+	f.clock.Set("2026-11-04 06:00")
 	f.tick(t)
-	if got := f.rec.starts(); len(got) != 1 || got[0].Password != "pw-2" {
-		t.Fatalf("new password: %d starts", len(got))
+	got := f.rec.starts()
+	if len(got) != 1 || got[0].Password != "pw-2" {
+		t.Fatalf("another password: %d starts", len(got))
+	}
+	// the portal accepts pw-3 (an import with the right password): the
+	// refused schedule starts with it, and keeps it
+	if err := f.fs.AcceptLogin(ctx, hoadon.DefaultTenant, mst, login("pw-3")); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set("2026-11-05 06:00")
+	f.tick(t)
+	got = f.rec.starts()
+	byPw := map[string]int{}
+	for _, g := range got[1:] {
+		byPw[g.Password]++
+	}
+	if len(got) != 3 || byPw["pw-3"] != 1 || byPw["pw-2"] != 1 {
+		t.Fatalf("after a new login was accepted: starts %+v", got)
+	}
+	sc, err := f.runner.Store.Get(ctx, "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pw, err := f.box.Open(sc.SealedPassword, "credentials/"+mst); err != nil || string(pw) != "pw-3" {
+		t.Errorf("the schedule keeps %q %v; want pw-3", pw, err)
+	}
+	// the stored login refused in turn: skipped again
+	if err := f.fs.MarkCredentialsInvalid(ctx, hoadon.DefaultTenant, mst, login("pw-3"), "locked"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set("2026-11-06 06:00")
+	f.tick(t)
+	runs, _ = f.runner.Store.Runs(ctx, "pw", 1)
+	if runs[0].State != schedule.RunSkipped || !strings.Contains(runs[0].Error, "locked") {
+		t.Errorf("stored login refused: run %+v", runs[0])
 	}
 }
 

@@ -26,6 +26,9 @@ const (
 	RunStarted RunState = "started" // the import exists (ImportID)
 	RunRetry   RunState = "retry"   // starting failed with a retryable error
 	RunFailed  RunState = "failed"  // starting failed for good (Code, Error)
+	// RunSkipped: not started, the portal refused the schedule's password
+	// and the company's login has not changed since (Code, Error).
+	RunSkipped RunState = "skipped"
 )
 
 // Run bounds.
@@ -147,7 +150,7 @@ func (s *Store) settledDays(ctx context.Context, id, since string) (map[string]b
 		if err := snap.DataTo(&r); err != nil {
 			return out, gcp.Classify("schedule.settledDays", err)
 		}
-		if r.State == RunStarted || r.State == RunFailed {
+		if r.State == RunStarted || r.State == RunFailed || r.State == RunSkipped {
 			out[r.Day] = true
 		}
 	}
@@ -159,6 +162,9 @@ func (s *Store) settledDays(ctx context.Context, id, since string) (map[string]b
 func failure(run Run, err error) Run {
 	code := hoadon.ErrorCode(err)
 	run.State, run.Code, run.Error = RunFailed, string(code), hoadon.ErrorMessage(err)
+	if errors.Is(err, errAwaitingLogin) {
+		run.State = RunSkipped
+	}
 	if (hoadon.Retryable(err) || code == hoadon.CodeInternal) && run.Attempts < MaxAttempts {
 		run.State = RunRetry
 	}

@@ -229,26 +229,15 @@ func (s *Store) countAction(ctx context.Context, id string) error {
 	return gcp.Classify("schedule.countAction", err)
 }
 
-// refusedPassword returns the company's stored sealed password and the
-// reason when the portal refused it ("" when it did not, or there is none).
-// It reads the importer's credentials/{mst} document (fields "password" and
-// "invalid", see shared/store), read-only.
-func (s *Store) refusedPassword(ctx context.Context, company string) (sealed, reason string, err error) {
-	snap, err := s.fs.Collection(colTenants).Doc(string(s.tenant)).Collection("credentials").Doc(company).Get(ctx)
+// adoptLogin makes a schedule start with the company's login the portal
+// accepted (username and password sealed for credentials/{mst}), once the
+// portal refused the schedule's own.
+func (s *Store) adoptLogin(ctx context.Context, id, username, sealed string) error {
+	_, err := s.ref(id).Update(ctx, []firestore.Update{{Path: "params.username", Value: username}, {Path: "password", Value: sealed}})
 	if status.Code(err) == codes.NotFound {
-		return "", "", nil
+		return nil
 	}
-	if err != nil {
-		return "", "", gcp.Classify("schedule.refusedPassword", err)
-	}
-	var d struct {
-		Password string `firestore:"password"`
-		Invalid  string `firestore:"invalid"`
-	}
-	if err := snap.DataTo(&d); err != nil || d.Invalid == "" {
-		return "", "", gcp.Classify("schedule.refusedPassword", err)
-	}
-	return d.Password, d.Invalid, nil
+	return gcp.Classify("schedule.adoptLogin", err)
 }
 
 // MigrateLegacy moves schedules from before tenants (schedules/{id} and

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"cloud.google.com/go/firestore"
 
@@ -42,7 +43,18 @@ type credentialDoc struct {
 	// Invalid is set when the portal refused this very login, so nothing
 	// tries it again (the portal locks accounts) until another is accepted.
 	Invalid string `firestore:"invalid"`
+	// Refused are the digests of the logins the portal refused for this
+	// tenant's company (the newest last, at most maxRefused), stored or
+	// not: a schedule holding one of them skips its runs instead of
+	// spending a refused login on each (the portal locks accounts). An
+	// accepted login leaves the list but its own digest.
+	Refused []string `firestore:"refused"`
+	// RefusedReason is why the newest of Refused was refused (the code).
+	RefusedReason string `firestore:"refused_reason"`
 }
+
+// maxRefused bounds the refused digests kept per company.
+const maxRefused = 8
 
 func (d credentialDoc) login() Login {
 	return Login{Username: d.Username, SealedPassword: d.SealedPassword, Digest: d.Digest}
@@ -109,27 +121,82 @@ func (s *Store) AcceptLogin(ctx context.Context, tenant hoadon.Tenant, company s
 	ref := s.credentialsRef(tenant, company)
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		d, err := txCredentials(tx, ref)
-		if err != nil || d.is(l) && d.Invalid == "" && d.Digest != "" {
+		if err != nil || d.is(l) && d.Invalid == "" && d.Digest != "" && !slices.Contains(d.Refused, l.Digest) {
 			return err
 		}
-		return tx.Set(ref, credentialDoc{Username: l.Username, SealedPassword: l.SealedPassword, Digest: l.Digest})
+		refused := slices.DeleteFunc(d.Refused, func(x string) bool { return x == l.Digest })
+		reason := d.RefusedReason
+		if len(refused) == 0 {
+			reason = ""
+		}
+		return tx.Set(ref, credentialDoc{Username: l.Username, SealedPassword: l.SealedPassword, Digest: l.Digest,
+			Refused: refused, RefusedReason: reason})
 	})
 	return gcp.Classify("store.AcceptLogin", err)
 }
 
 // MarkCredentialsInvalid records that the portal refused a login (reason:
-// the error code), when that login is the tenant's stored one: a refused
-// new password leaves the stored login as it is.
+// the error code): its digest joins the company's refused logins, and the
+// stored login is marked invalid when it is that login; a refused new
+// password leaves the stored login as it is.
 func (s *Store) MarkCredentialsInvalid(ctx context.Context, tenant hoadon.Tenant, company string, l Login, reason string) error {
 	ref := s.credentialsRef(tenant, company)
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		d, err := txCredentials(tx, ref)
-		if err != nil || !d.is(l) {
+		if err != nil {
 			return err
 		}
-		return tx.Update(ref, []firestore.Update{{Path: "invalid", Value: reason}})
+		f := map[string]any{"refused_reason": reason}
+		if l.Digest != "" {
+			refused := append(slices.DeleteFunc(d.Refused, func(x string) bool { return x == l.Digest }), l.Digest)
+			f["refused"] = refused[max(0, len(refused)-maxRefused):]
+		}
+		if d.is(l) {
+			f["invalid"] = reason
+		}
+		return tx.Set(ref, f, firestore.MergeAll)
 	})
 	return gcp.Classify("store.MarkCredentialsInvalid", err)
+}
+
+// LoginState is what a tenant knows of its logins of a company: the
+// stored login (empty when none was accepted), whether the portal refused
+// it since, and the digests of every login it refused.
+type LoginState struct {
+	Stored  Login
+	Invalid string   // why the portal refused the stored login; "" when it did not
+	Refused []string // digests of refused logins, the newest last
+	Reason  string   // why the newest of Refused was refused
+}
+
+// IsRefused reports whether the portal refused the login with this digest.
+func (st LoginState) IsRefused(digest string) bool {
+	return digest != "" && (slices.Contains(st.Refused, digest) || st.Invalid != "" && st.Stored.Digest == digest)
+}
+
+// Usable reports whether the stored login may be tried: the portal
+// accepted it and has not refused it since.
+func (st LoginState) Usable() bool {
+	return st.Stored.SealedPassword != "" && st.Invalid == "" && !st.IsRefused(st.Stored.Digest)
+}
+
+// LoginState reads a tenant's logins of a company (all zero when none).
+func (s *Store) LoginState(ctx context.Context, tenant hoadon.Tenant, company string) (LoginState, error) {
+	d, err := s.credentials(ctx, tenant, company)
+	if hoadon.ErrorCode(err) == hoadon.CodeNotFound {
+		return LoginState{}, nil
+	}
+	if err != nil {
+		return LoginState{}, err
+	}
+	st := LoginState{Invalid: d.Invalid, Refused: d.Refused, Reason: d.RefusedReason}
+	if d.SealedPassword != "" {
+		st.Stored = d.login()
+	}
+	if st.Reason == "" {
+		st.Reason = d.Invalid
+	}
+	return st, nil
 }
 
 func txCredentials(tx *firestore.Transaction, ref *firestore.DocumentRef) (credentialDoc, error) {

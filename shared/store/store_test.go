@@ -113,11 +113,28 @@ func TestLoginsAreStoredOnlyWhenAccepted(t *testing.T) {
 	if _, err := s.Credentials(ctx, "acme", company); hoadon.ErrorCode(err) != hoadon.CodeBadCredentials {
 		t.Errorf("the stored login refused: %v; want invalid_credentials", err)
 	}
+	if st, err := s.LoginState(ctx, "acme", company); err != nil || !st.IsRefused("db") || !st.IsRefused("dg") || st.Usable() || st.Reason != "locked" {
+		t.Errorf("login state after two refusals: %+v %v", st, err)
+	}
 	if err := s.AcceptLogin(ctx, "acme", company, good); err != nil {
 		t.Fatal(err)
 	}
 	if l, err := s.Credentials(ctx, "acme", company); err != nil || l != good {
 		t.Errorf("accepted again: %+v %v", l, err)
+	}
+	// the accepted login leaves the refused ones, the other stays refused
+	if st, err := s.LoginState(ctx, "acme", company); err != nil || !st.IsRefused("db") || st.IsRefused("dg") || !st.Usable() {
+		t.Errorf("login state after the accept: %+v %v", st, err)
+	}
+	// a refusal with no login ever accepted is recorded, and stores none
+	if err := s.MarkCredentialsInvalid(ctx, "initech", company, bad, "invalid_credentials"); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.LoginState(ctx, "initech", company); err != nil || !st.IsRefused("db") || st.Usable() {
+		t.Errorf("refused first login: %+v %v", st, err)
+	}
+	if _, err := s.Credentials(ctx, "initech", company); hoadon.ErrorCode(err) != hoadon.CodeNotFound {
+		t.Errorf("credentials after a refused first login: %v; want not found", err)
 	}
 	// A document from before digests: matched by its very sealed value.
 	legacy := store.Login{Username: company, SealedPassword: "v1:legacy"}

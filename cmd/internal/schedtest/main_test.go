@@ -25,7 +25,7 @@ var (
 func TestMain(m *testing.M) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	opts := gdtsim.DefaultOptions()
-	opts.Companies, opts.InvoicesPerMonth = 3, 3
+	opts.Companies, opts.InvoicesPerMonth = 4, 3 // the fourth is TestRefusedScheduleWaitsForNewCredentials's
 	var err error
 	h, err = e2e.Start(ctx, e2e.Options{Sim: &opts, TimeScale: 0.05, Auth: true})
 	if err == nil {
