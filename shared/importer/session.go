@@ -242,12 +242,10 @@ func (s *Service) login(ctx context.Context, imp hoadon.Import, l store.Login, i
 	return sess, held{id, ss.Generation}, nil
 }
 
-// portalLogin logs in to the portal under the company's rate policy, like
-// every other portal call of the account: it waits out a Retry-After this
-// process saw, and the portal's answer (a 429 or firewall block with its
-// Retry-After, a failure, a success) feeds the account's state
-// (shared/throttle). A refused password says nothing about the portal's
-// load and changes nothing there.
+// portalLogin logs in to the portal under the company's rate policy: it
+// waits out a Retry-After this process saw, and a 429 or firewall block
+// with its Retry-After feeds the account's state (shared/throttle), like a
+// list page's or a download's. Other failures leave the breaker alone.
 func (s *Service) portalLogin(ctx context.Context, company, username string, pw []byte) (*gdt.Session, error) {
 	if err := s.Throttle.Wait(ctx, company); err != nil {
 		return nil, hoadon.Wrap(hoadon.CodeTransient, err, "waiting for the portal's Retry-After")

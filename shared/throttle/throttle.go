@@ -171,15 +171,18 @@ func (c *Controller) Retry(ctx context.Context, account string, err error, t *Tr
 	return wait, again, recErr
 }
 
-// Observe records the answer to a call that is not asked again in place
-// (Record) and, when the portal asked for less, holds this process's other
-// calls of the account (Wait) for its Retry-After, capped at
-// hoadon.MaxRetryAfter. recErr is the state's write failure.
+// Observe feeds a call that is not asked again in place and answered 429
+// or a firewall block (a login) into the account's state, like Record,
+// and holds this process's other calls of the account (Wait) for its
+// Retry-After, capped at hoadon.MaxRetryAfter. Other answers change
+// nothing: a login's 5xx or captcha failure is the login's own retry's
+// business, not the breaker's. recErr is the state's write failure.
 func (c *Controller) Observe(ctx context.Context, account string, err error) (recErr error) {
-	recErr = c.Record(ctx, account, err)
-	if throttled(err) {
-		c.hold(account, c.clock.Now().Add(hoadon.CapRetryAfter(hoadon.ErrorRetryAfter(err))))
+	if !throttled(err) {
+		return nil
 	}
+	recErr = c.Record(ctx, account, err)
+	c.hold(account, c.clock.Now().Add(hoadon.CapRetryAfter(hoadon.ErrorRetryAfter(err))))
 	return recErr
 }
 
