@@ -18,7 +18,7 @@ import (
 
 func init() {
 	register(command{words: "migrate", usage: "[--bucket B] [--dry-run] [--json]",
-		summary: "move data from before tenants into the default tenant's layout and build missing company summaries (idempotent)", run: runMigrate})
+		summary: "move data from before tenants into the default tenant's layout, build missing company summaries and list them (idempotent)", run: runMigrate})
 }
 
 // migrateReport is what hoadon migrate moved (or would move).
@@ -26,6 +26,7 @@ type migrateReport struct {
 	store.MigrateReport
 	Schedules int  `json:"schedules"`
 	Summaries int  `json:"summaries"` // companies whose summary was built from their imports
+	Listed    int  `json:"listed"`    // companies with a summary put on their tenant's list
 	Objects   int  `json:"objects"`
 	DryRun    bool `json:"dry_run"`
 }
@@ -62,6 +63,9 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if rep.Summaries, err = store.New(fsc).BackfillSummaries(ctx, *dry); err != nil {
 		return err
 	}
+	if rep.Listed, err = store.New(fsc).ListAllCompanies(ctx, *dry); err != nil {
+		return err
+	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(rep)
 	}
@@ -69,8 +73,8 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *dry {
 		verb, built = "would move", "would build"
 	}
-	fmt.Fprintf(stdout, "%s %d objects, %d imports (%d invoices), %d catalogue entries, %d credentials, %d schedules into tenant default; %s %d company summaries from their imports\n",
-		verb, rep.Objects, rep.Imports, rep.Invoices, rep.Catalogue, rep.Credentials, rep.Schedules, built, rep.Summaries)
+	fmt.Fprintf(stdout, "%s %d objects, %d imports (%d invoices), %d catalogue entries, %d credentials, %d schedules into tenant default; %s %d company summaries from their imports; %d companies on their tenant's list\n",
+		verb, rep.Objects, rep.Imports, rep.Invoices, rep.Catalogue, rep.Credentials, rep.Schedules, built, rep.Summaries, rep.Listed)
 	return nil
 }
 

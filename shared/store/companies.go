@@ -17,9 +17,12 @@ import (
 // months it covered), a login succeeds or is refused (NoteLogin), a
 // schedule is created or deleted (NoteSchedule). Each writes one document
 // (NoteImport reads it first in a transaction, at an import's start and
-// end only); nothing scans imports or invoices to draw a page: the
-// companies page reads the summaries of a tenant in one bounded query
-// (Companies), the company page its summary and its month cells by key.
+// end only); nothing scans imports or invoices to draw a page. The
+// tenant's list of companies, tenants/{t}/index/companies (field
+// company_ids), gains a company where its summary is first written, so
+// the companies page reads the list and the summaries by key (Companies)
+// and the company page its summary and its month cells by key: no query,
+// whose cost in the Firestore emulator grows with the whole database.
 
 // Login health of a company, from its last login.
 const (
@@ -80,6 +83,34 @@ func (m MonthSummary) Gap() int { return max(0, m.Listed-m.Stored-m.Unavailable)
 
 func (s *Store) companyRef(t hoadon.Tenant, company string) *firestore.DocumentRef {
 	return s.tenantRef(t).Collection(colCompanies).Doc(company)
+}
+
+// companyListRef is the tenant's list of companies (field company_ids).
+// It is its own document, not a field of tenants/{t}, whose existence
+// says that the tenant exists. At about 15 bytes a tax code, its 1 MiB
+// holds some 60,000 companies.
+func (s *Store) companyListRef(t hoadon.Tenant) *firestore.DocumentRef {
+	return s.tenantRef(t).Collection(colIndex).Doc("companies")
+}
+
+// listed is the write that puts companies on their tenant's list; it is
+// made only where a summary is first written (and by the backfill), so
+// the list document sees a write per new company, not per import.
+func listed(companies ...string) map[string]any {
+	ids := make([]any, len(companies))
+	for i, c := range companies {
+		ids[i] = c
+	}
+	return map[string]any{"company_ids": firestore.ArrayUnion(ids...)}
+}
+
+// listCompanies puts companies on their tenant's list (idempotent).
+func (s *Store) listCompanies(ctx context.Context, op string, t hoadon.Tenant, companies ...string) error {
+	if len(companies) == 0 {
+		return nil
+	}
+	_, err := s.companyListRef(t).Set(ctx, listed(companies...), firestore.MergeAll)
+	return gcp.Classify(op, err)
 }
 
 // note merges fields into a company's summary.
@@ -167,7 +198,8 @@ func (s *Store) noteRecent(ctx context.Context, op string, t hoadon.Tenant, comp
 		if err != nil && !notFound(err) {
 			return err
 		}
-		if err == nil {
+		first := err != nil
+		if !first {
 			if err := snap.DataTo(&cur); err != nil {
 				return err
 			}
@@ -183,6 +215,11 @@ func (s *Store) noteRecent(ctx context.Context, op string, t hoadon.Tenant, comp
 			f["name"] = name
 		}
 		f["mst"], f["updated_at"] = company, s.now().UTC()
+		if first { // a new company of the tenant: on its list, in the same commit
+			if err := tx.Set(s.companyListRef(t), listed(company), firestore.MergeAll); err != nil {
+				return err
+			}
+		}
 		return tx.Set(ref, f, firestore.MergeAll)
 	})
 	return gcp.Classify(op, err)
@@ -210,7 +247,12 @@ func (s *Store) NoteSchedule(ctx context.Context, t hoadon.Tenant, company, id s
 	if id == "" {
 		f["schedule_id"], f["next_run"] = firestore.Delete, firestore.Delete
 	}
-	return s.note(ctx, "store.NoteSchedule", t.OrDefault(), company, f)
+	if err := s.note(ctx, "store.NoteSchedule", t.OrDefault(), company, f); err != nil || id == "" {
+		return err
+	}
+	// A company may be scheduled before its first import: a schedule's
+	// creation is rare, so it lists the company every time.
+	return s.listCompanies(ctx, "store.NoteSchedule", t.OrDefault(), company)
 }
 
 // NoteMonths copies the cells of some months of a company (every flow)
@@ -263,22 +305,130 @@ func (s *Store) CompanySummary(ctx context.Context, t hoadon.Tenant, company str
 const MaxCompanies = 1000
 
 // Companies reads the summaries of a tenant's companies by tax code, at
-// most MaxCompanies: one query bounded by its limit.
+// most MaxCompanies: the tenant's list, then the summaries by key. A
+// tenant whose list was never written (data from before the list: run
+// hoadon migrate) is read with the bounded summaries query instead.
 func (s *Store) Companies(ctx context.Context, t hoadon.Tenant) ([]CompanySummary, error) {
-	docs, err := QueryCompaniesByMST.On(s.tenantRef(t)).Limit(MaxCompanies).Documents(ctx).GetAll()
+	ids, ok, err := s.companyIDs(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return s.companiesByQuery(ctx, t, MaxCompanies)
+	}
+	refs := make([]*firestore.DocumentRef, len(ids))
+	for i, id := range ids {
+		refs[i] = s.companyRef(t, id)
+	}
+	snaps, err := s.fs.GetAll(ctx, refs)
+	if err != nil {
+		return nil, gcp.Classify("store.Companies", err)
+	}
+	out := make([]CompanySummary, 0, len(snaps))
+	for _, snap := range snaps {
+		if !snap.Exists() {
+			continue
+		}
+		c, err := summaryOf(snap)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// companyIDs reads the tenant's list of companies, sorted, at most
+// MaxCompanies; ok is false when the tenant has no list.
+func (s *Store) companyIDs(ctx context.Context, t hoadon.Tenant) (ids []string, ok bool, err error) {
+	snap, err := s.companyListRef(t).Get(ctx)
+	if notFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, gcp.Classify("store.Companies", err)
+	}
+	var l struct {
+		IDs []string `firestore:"company_ids"`
+	}
+	if err := snap.DataTo(&l); err != nil {
+		return nil, false, gcp.Classify("store.Companies", err)
+	}
+	for _, id := range l.IDs {
+		if hoadon.ValidateMST(id) == nil { // a list entry is data: never a path
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return ids[:min(len(ids), MaxCompanies)], true, nil
+}
+
+// companiesByQuery reads the summaries with one query, bounded by limit
+// (0: every summary).
+func (s *Store) companiesByQuery(ctx context.Context, t hoadon.Tenant, limit int) ([]CompanySummary, error) {
+	q := QueryCompaniesByMST.On(s.tenantRef(t))
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	docs, err := q.Documents(ctx).GetAll()
 	if err != nil {
 		return nil, gcp.Classify("store.Companies", err)
 	}
 	out := make([]CompanySummary, 0, len(docs))
 	for _, d := range docs {
-		var c CompanySummary
-		if err := d.DataTo(&c); err != nil {
-			return nil, gcp.Classify("store.Companies", err)
-		}
-		if c.MST == "" { // a parent of catalogue or month documents only, no summary yet
-			c.MST = d.Ref.ID
+		c, err := summaryOf(d)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+func summaryOf(d *firestore.DocumentSnapshot) (CompanySummary, error) {
+	var c CompanySummary
+	if err := d.DataTo(&c); err != nil {
+		return CompanySummary{}, gcp.Classify("store.Companies", err)
+	}
+	if c.MST == "" { // a parent of catalogue or month documents only, no summary yet
+		c.MST = d.Ref.ID
+	}
+	return c, nil
+}
+
+// ListAllCompanies puts every company that has a summary on its tenant's
+// list (hoadon migrate): summaries written before the list existed. It
+// returns how many companies it listed (with dryRun: found).
+func (s *Store) ListAllCompanies(ctx context.Context, dryRun bool) (int, error) {
+	tenants, err := s.Tenants(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ts := []hoadon.Tenant{hoadon.DefaultTenant}
+	for _, ti := range tenants {
+		if ti.ID != hoadon.DefaultTenant {
+			ts = append(ts, ti.ID)
+		}
+	}
+	n := 0
+	for _, t := range ts {
+		cs, err := s.companiesByQuery(ctx, t, 0)
+		if err != nil {
+			return n, err
+		}
+		ids := make([]string, 0, len(cs))
+		for _, c := range cs {
+			if hoadon.ValidateMST(c.MST) == nil {
+				ids = append(ids, c.MST)
+			}
+		}
+		n += len(ids)
+		if !dryRun {
+			if err := s.listCompanies(ctx, "store.ListAllCompanies", t, ids...); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
 }

@@ -44,6 +44,7 @@ const (
 	colIdempotency = "idempotency"
 	colTenants     = "tenants"
 	colCompanies   = "companies"   // tenants/{t}/companies/{mst}; its invoices form the catalogue
+	colIndex       = "index"       // tenants/{t}/index/companies: the tenant's list of companies
 	colCredentials = "credentials" // tenants/{t}/credentials/{mst}
 	colSessions    = "sessions"
 	colOutbox      = "outbox"
