@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -44,12 +45,16 @@ func main() {
 	perImport := flag.Int("invoices", 5, "invoices per import (one stored with its files)")
 	n := flag.Int("n", 300, "requests per page")
 	jsonOut := flag.String("json", "", "also write the figures here")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the requests (server and client, one process) here")
 	flag.Parse()
 	if err := run(*companies, *months, *perImport, *n, *jsonOut); err != nil {
 		fmt.Fprintln(os.Stderr, "pagebench:", err)
 		os.Exit(1)
 	}
 }
+
+// cpuProfile is -cpuprofile: where the profile of the measured requests goes.
+var cpuProfile string
 
 // figure is one page's latency over n requests.
 type figure struct {
@@ -92,6 +97,17 @@ func run(companies, months, perImport, n int, jsonOut string) error {
 		{"import", "/ui/imports/" + last.importID},
 		{"invoices of an import", "/ui/imports/" + last.importID + "/invoices"},
 		{"invoice", "/ui/imports/" + last.importID + "/invoices/" + last.invoiceID},
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var figs []figure
 	fmt.Printf("%d companies × %d monthly imports, %d requests per page after 5 warm-ups\n", companies, months, n)

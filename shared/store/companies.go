@@ -15,8 +15,9 @@ import (
 // time where its facts change: an import starts or ends (NoteImport keeps
 // its last imports with their counts; NoteMonths the completeness of the
 // months it covered), a login succeeds or is refused (NoteLogin), a
-// schedule is created or deleted (NoteSchedule). Each writes one document
-// (NoteImport reads it first in a transaction, at an import's start and
+// schedule is created or deleted (NoteSchedule). Each writes the summary
+// (NoteImport also its recent imports, tenants/{t}/companies/{mst}/index/
+// recent, reading both first in a transaction, at an import's start and
 // end only); nothing scans imports or invoices to draw a page. The
 // tenant's list of companies, tenants/{t}/index/companies (field
 // company_ids), gains a company where its summary is first written, so
@@ -59,6 +60,10 @@ type CompanySummary struct {
 	LastImportState hoadon.ImportState `firestore:"last_import_state,omitempty"`
 	LastImportAt    time.Time          `firestore:"last_import_at,omitempty"`
 	// Recent are the company's last imports, newest first (RecentImports).
+	// They live in their own document (recentRef), which CompanySummary
+	// reads and Companies does not: the companies page decodes no import
+	// history. Summaries written before that hold them inline, in this
+	// field, until their next import or hoadon migrate moves them.
 	Recent     []RecentImport `firestore:"recent,omitempty"`
 	ScheduleID string         `firestore:"schedule_id,omitempty"`
 	NextRun    time.Time      `firestore:"next_run,omitempty"`
@@ -85,6 +90,15 @@ func (s *Store) companyRef(t hoadon.Tenant, company string) *firestore.DocumentR
 	return s.tenantRef(t).Collection(colCompanies).Doc(company)
 }
 
+// recentRef holds a company's last imports (field recent).
+func (s *Store) recentRef(t hoadon.Tenant, company string) *firestore.DocumentRef {
+	return s.companyRef(t, company).Collection(colIndex).Doc("recent")
+}
+
+type recentDoc struct {
+	Recent []RecentImport `firestore:"recent"`
+}
+
 // companyListRef is the tenant's list of companies (field company_ids).
 // It is its own document, not a field of tenants/{t}, whose existence
 // says that the tenant exists. At about 15 bytes a tax code, its 1 MiB
@@ -93,15 +107,35 @@ func (s *Store) companyListRef(t hoadon.Tenant) *firestore.DocumentRef {
 	return s.tenantRef(t).Collection(colIndex).Doc("companies")
 }
 
-// listed is the write that puts companies on their tenant's list; it is
-// made only where a summary is first written (and by the backfill), so
-// the list document sees a write per new company, not per import.
+// listed is the write that puts companies on their tenant's list.
 func listed(companies ...string) map[string]any {
 	ids := make([]any, len(companies))
 	for i, c := range companies {
 		ids[i] = c
 	}
 	return map[string]any{"company_ids": firestore.ArrayUnion(ids...)}
+}
+
+// listInTx puts a company on its tenant's list inside tx, where its
+// summary is first written (and with a schedule), so the list document
+// sees a write per new company, not per import. The tenant's first list
+// also takes every summary already there (written before lists existed),
+// so none drops off the companies page: that query runs once per tenant.
+// It reads, so it comes before tx's writes.
+func (s *Store) listInTx(tx *firestore.Transaction, t hoadon.Tenant, company string) (func() error, error) {
+	ids := []string{company}
+	if _, err := tx.Get(s.companyListRef(t)); notFound(err) {
+		docs, err := tx.Documents(QueryCompaniesByMST.On(s.tenantRef(t))).GetAll()
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			ids = append(ids, d.Ref.ID)
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	return func() error { return tx.Set(s.companyListRef(t), listed(ids...), firestore.MergeAll) }, nil
 }
 
 // listCompanies puts companies on their tenant's list (idempotent).
@@ -165,13 +199,12 @@ func withRecent(list []RecentImport, r RecentImport) []RecentImport {
 // lastImportFields are the summary's last-import fields from its newest
 // recent import: an older import that ends after a newer one started does
 // not take its place.
-func lastImportFields(recent []RecentImport) map[string]any {
-	last := recent[0]
+func lastImportFields(last RecentImport) map[string]any {
 	at := last.CreatedAt
 	if last.State.Final() && !last.FinishedAt.IsZero() {
 		at = last.FinishedAt
 	}
-	return map[string]any{"recent": recent, "last_import_id": last.ID, "last_import_state": string(last.State), "last_import_at": at}
+	return map[string]any{"last_import_id": last.ID, "last_import_state": string(last.State), "last_import_at": at}
 }
 
 // NoteImport records an import of a company (its name too, when given) in
@@ -183,26 +216,35 @@ func (s *Store) NoteImport(ctx context.Context, imp hoadon.Import, counts hoadon
 		[]RecentImport{RecentOf(imp, counts)})
 }
 
-// noteRecent merges imports into a company's recent list and its
-// last-import fields.
+// noteRecent merges imports into a company's recent list (its own
+// document) and the summary's last-import fields, in one transaction that
+// reads both documents in one round trip. A company new to its tenant
+// goes on the tenant's list in the same commit; a summary that still
+// holds its recent imports inline (written before they moved) has them
+// moved.
 func (s *Store) noteRecent(ctx context.Context, op string, t hoadon.Tenant, company, name string, rs []RecentImport) error {
 	if err := hoadon.ValidateMST(company); err != nil {
 		return err
 	}
-	ref := s.companyRef(t, company)
+	ref, rref := s.companyRef(t, company), s.recentRef(t, company)
 	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		var cur struct {
-			Recent []RecentImport `firestore:"recent"`
-		}
-		snap, err := tx.Get(ref)
-		if err != nil && !notFound(err) {
+		snaps, err := tx.GetAll([]*firestore.DocumentRef{ref, rref})
+		if err != nil {
 			return err
 		}
-		first := err != nil
-		if !first {
-			if err := snap.DataTo(&cur); err != nil {
+		var sum CompanySummary
+		var cur recentDoc
+		if snaps[0].Exists() {
+			if err := snaps[0].DataTo(&sum); err != nil {
 				return err
 			}
+		}
+		if snaps[1].Exists() {
+			if err := snaps[1].DataTo(&cur); err != nil {
+				return err
+			}
+		} else {
+			cur.Recent = sum.Recent // the older layout, or none
 		}
 		for _, r := range rs {
 			cur.Recent = withRecent(cur.Recent, r)
@@ -210,15 +252,25 @@ func (s *Store) noteRecent(ctx context.Context, op string, t hoadon.Tenant, comp
 		if len(cur.Recent) == 0 {
 			return nil
 		}
-		f := lastImportFields(cur.Recent)
+		f := lastImportFields(cur.Recent[0])
 		if name != "" {
 			f["name"] = name
 		}
 		f["mst"], f["updated_at"] = company, s.now().UTC()
-		if first { // a new company of the tenant: on its list, in the same commit
-			if err := tx.Set(s.companyListRef(t), listed(company), firestore.MergeAll); err != nil {
+		if sum.Recent != nil {
+			f["recent"] = firestore.Delete
+		}
+		if !snaps[0].Exists() { // a new company of the tenant: on its list, in the same commit
+			list, err := s.listInTx(tx, t, company)
+			if err != nil {
 				return err
 			}
+			if err := list(); err != nil {
+				return err
+			}
+		}
+		if err := tx.Set(rref, cur); err != nil {
+			return err
 		}
 		return tx.Set(ref, f, firestore.MergeAll)
 	})
@@ -252,7 +304,14 @@ func (s *Store) NoteSchedule(ctx context.Context, t hoadon.Tenant, company, id s
 	}
 	// A company may be scheduled before its first import: a schedule's
 	// creation is rare, so it lists the company every time.
-	return s.listCompanies(ctx, "store.NoteSchedule", t.OrDefault(), company)
+	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		list, err := s.listInTx(tx, t.OrDefault(), company)
+		if err != nil {
+			return err
+		}
+		return list()
+	})
+	return gcp.Classify("store.NoteSchedule", err)
 }
 
 // NoteMonths copies the cells of some months of a company (every flow)
@@ -287,17 +346,26 @@ func (s *Store) NoteMonths(ctx context.Context, t hoadon.Tenant, company string,
 	return s.note(ctx, "store.NoteMonths", t.OrDefault(), company, map[string]any{"months": sum})
 }
 
-// CompanySummary reads one company's summary (CodeNotFound when none).
+// CompanySummary reads one company's summary with its recent imports
+// (CodeNotFound when none): two documents by key, one round trip.
 func (s *Store) CompanySummary(ctx context.Context, t hoadon.Tenant, company string) (CompanySummary, error) {
-	snap, err := s.companyRef(t, company).Get(ctx)
-	if notFound(err) {
-		return CompanySummary{}, hoadon.Errorf(hoadon.CodeNotFound, "no company %s", company)
-	}
+	snaps, err := s.fs.GetAll(ctx, []*firestore.DocumentRef{s.companyRef(t, company), s.recentRef(t, company)})
 	if err != nil {
 		return CompanySummary{}, gcp.Classify("store.CompanySummary", err)
 	}
-	var c CompanySummary
-	return c, gcp.Classify("store.CompanySummary", snap.DataTo(&c))
+	if !snaps[0].Exists() {
+		return CompanySummary{}, hoadon.Errorf(hoadon.CodeNotFound, "no company %s", company)
+	}
+	c, err := summaryOf(snaps[0])
+	if err != nil || !snaps[1].Exists() {
+		return c, err // no recent document: the inline list of the older layout, if any
+	}
+	var r recentDoc
+	if err := snaps[1].DataTo(&r); err != nil {
+		return CompanySummary{}, gcp.Classify("store.CompanySummary", err)
+	}
+	c.Recent = r.Recent
+	return c, nil
 }
 
 // MaxCompanies bounds the summaries Companies reads: the companies page of
@@ -389,7 +457,7 @@ func (s *Store) companiesByQuery(ctx context.Context, t hoadon.Tenant, limit int
 func summaryOf(d *firestore.DocumentSnapshot) (CompanySummary, error) {
 	var c CompanySummary
 	if err := d.DataTo(&c); err != nil {
-		return CompanySummary{}, gcp.Classify("store.Companies", err)
+		return CompanySummary{}, gcp.Classify("store.CompanySummary", err)
 	}
 	if c.MST == "" { // a parent of catalogue or month documents only, no summary yet
 		c.MST = d.Ref.ID

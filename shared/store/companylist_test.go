@@ -23,63 +23,105 @@ func msts(cs []store.CompanySummary) []string {
 
 // TestCompanyList: the companies page reads the tenant's list and the
 // summaries by key. A summary from before the list (no list at all) still
-// reads, by the query; a tenant that has a list shows what is on it; hoadon
-// migrate (ListAllCompanies) lists the older summaries, again and again
-// without change; a hostile list entry is never read as a path.
+// reads, by the query; the tenant's first list takes the summaries already
+// there; a schedule lists its company; hoadon migrate (ListAllCompanies)
+// repairs a list that misses a summary, again and again without change; a
+// hostile list entry is never read as a path.
 func TestCompanyList(t *testing.T) {
 	fsc := firestoretest.Client(t)
 	s, ctx := store.New(fsc, store.WithShards(4)), context.Background()
 	const old, scheduled = "0100000003", "0100000010"
 	other := hoadon.Tenant("other")
+	list := fsc.Collection("tenants").Doc("default").Collection("index").Doc("companies")
+	companies := func(want ...string) {
+		t.Helper()
+		got, err := s.Companies(ctx, hoadon.DefaultTenant)
+		if err != nil || !slices.Equal(msts(got), want) {
+			t.Fatalf("companies = %v, %v; want %v", msts(got), err, want)
+		}
+	}
 
 	// Data from before the list: a summary written by a login, no list.
 	if err := s.NoteLogin(ctx, hoadon.DefaultTenant, old, nil); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Companies(ctx, hoadon.DefaultTenant)
-	if err != nil || !slices.Equal(msts(got), []string{old}) {
-		t.Fatalf("companies before any list = %v, %v; want [%s] by the query", msts(got), err, old)
-	}
-
-	// A first import lists its company, in the summary's transaction.
+	companies(old)
+	// A first import lists its company, in the summary's transaction, and
+	// the tenant's first list keeps the older summary.
 	imp := hoadon.Import{ID: "i1", Params: params("2026-01-01", "2026-01-31"), State: hoadon.ImportPending, CreatedAt: time.Now()}
 	if err := s.NoteImport(ctx, imp, hoadon.Counts{}); err != nil {
 		t.Fatal(err)
 	}
+	if snap, err := list.Get(ctx); err != nil || len(snap.Data()["company_ids"].([]any)) != 2 {
+		t.Fatalf("the list after the first import: %v, %v", snap, err)
+	}
+	companies(old, company)
 	if err := s.NoteSchedule(ctx, hoadon.DefaultTenant, scheduled, "s1", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	got, err = s.Companies(ctx, hoadon.DefaultTenant)
-	if err != nil || !slices.Equal(msts(got), []string{scheduled, company}) {
-		t.Fatalf("companies once listed = %v, %v; want [%s %s] (the older one waits for migrate)", msts(got), err, scheduled, company)
-	}
+	companies(old, scheduled, company)
 	if got, err := s.Companies(ctx, other); err != nil || len(got) != 0 {
 		t.Fatalf("another tenant's companies = %v, %v; want none", msts(got), err)
 	}
 
+	// A list that misses a summary: migrate puts it back.
+	if _, err := list.Set(ctx, map[string]any{"company_ids": []any{company}}); err != nil {
+		t.Fatal(err)
+	}
+	companies(company)
 	if n, err := s.ListAllCompanies(ctx, true); err != nil || n != 3 {
 		t.Fatalf("dry run = %d, %v; want 3", n, err)
 	}
-	if got, _ := s.Companies(ctx, hoadon.DefaultTenant); len(got) != 2 {
-		t.Fatalf("the dry run listed: %v", msts(got))
-	}
+	companies(company)
 	for run := range 2 {
 		if n, err := s.ListAllCompanies(ctx, false); err != nil || n != 3 {
 			t.Fatalf("migrate %d = %d, %v; want 3", run, n, err)
 		}
-		got, err = s.Companies(ctx, hoadon.DefaultTenant)
-		if err != nil || !slices.Equal(msts(got), []string{old, scheduled, company}) {
-			t.Fatalf("companies after migrate %d = %v, %v", run, msts(got), err)
-		}
+		companies(old, scheduled, company)
 	}
 
 	// A list entry is data: one that is no tax code is skipped, not read.
-	list := fsc.Collection("tenants").Doc("default").Collection("index").Doc("companies")
 	if _, err := list.Update(ctx, []firestore.Update{{Path: "company_ids", Value: []any{old, "../x", "__x__", company}}}); err != nil {
 		t.Fatal(err)
 	}
-	got, err = s.Companies(ctx, hoadon.DefaultTenant)
-	if err != nil || !slices.Equal(msts(got), []string{old, company}) {
-		t.Fatalf("companies with hostile entries = %v, %v", msts(got), err)
+	companies(old, company)
+}
+
+// TestRecentImportsMove: a summary written before the recent imports had a
+// document of their own holds them inline; it still reads with them, and
+// the company's next import moves them (the inline field is gone, the
+// list keeps the older entries).
+func TestRecentImportsMove(t *testing.T) {
+	fsc := firestoretest.Client(t)
+	s, ctx := store.New(fsc, store.WithShards(4)), context.Background()
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	old := store.RecentImport{ID: "old", State: hoadon.ImportCompleted, From: "2025-12-01", To: "2025-12-31", CreatedAt: created, Total: 3, Stored: 3}
+	sumRef := fsc.Collection("tenants").Doc("default").Collection("companies").Doc(company)
+	if _, err := sumRef.Set(ctx, map[string]any{"mst": company, "recent": []store.RecentImport{old},
+		"last_import_id": "old", "last_import_state": "completed", "updated_at": created}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.CompanySummary(ctx, hoadon.DefaultTenant, company)
+	if err != nil || len(sum.Recent) != 1 || sum.Recent[0].ID != "old" || sum.Recent[0].Stored != 3 {
+		t.Fatalf("older summary = %+v, %v", sum.Recent, err)
+	}
+	imp := hoadon.Import{ID: "new", Params: params("2026-01-01", "2026-01-31"), State: hoadon.ImportPending, CreatedAt: created.Add(time.Hour)}
+	if err := s.NoteImport(ctx, imp, hoadon.Counts{}); err != nil {
+		t.Fatal(err)
+	}
+	sum, err = s.CompanySummary(ctx, hoadon.DefaultTenant, company)
+	if err != nil || len(sum.Recent) != 2 || sum.Recent[0].ID != "new" || sum.Recent[1].ID != "old" || sum.LastImportID != "new" {
+		t.Fatalf("after an import: recent %+v, last %s, %v", sum.Recent, sum.LastImportID, err)
+	}
+	snap, err := sumRef.Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, inline := snap.Data()["recent"]; inline {
+		t.Error("the summary still holds its recent imports inline")
+	}
+	all, err := s.Companies(ctx, hoadon.DefaultTenant)
+	if err != nil || len(all) != 1 || all[0].LastImportID != "new" || all[0].Recent != nil {
+		t.Errorf("companies = %+v, %v: want the summary without its import history", all, err)
 	}
 }
