@@ -20,8 +20,10 @@ import (
 // recent, reading both first in a transaction, at an import's start and
 // end only); nothing scans imports or invoices to draw a page. The
 // tenant's list of companies, tenants/{t}/index/companies (field
-// company_ids), gains a company where its summary is first written, so
-// the companies page reads the list and the summaries by key (Companies)
+// company_ids), gains a company where its summary is first written (a
+// blind write in that transaction: many first imports at once do not
+// queue on the list), so the companies page reads the list and the
+// summaries by key (Companies)
 // and the company page its summary and its month cells by key: no query,
 // whose cost in the Firestore emulator grows with the whole database.
 
@@ -116,34 +118,16 @@ func listed(companies ...string) map[string]any {
 	return map[string]any{"company_ids": firestore.ArrayUnion(ids...)}
 }
 
-// listInTx puts a company on its tenant's list inside tx, where its
-// summary is first written (and with a schedule), so the list document
-// sees a write per new company, not per import. The tenant's first list
-// also takes every summary already there (written before lists existed),
-// so none drops off the companies page: that query runs once per tenant.
-// It reads, so it comes before tx's writes.
-func (s *Store) listInTx(tx *firestore.Transaction, t hoadon.Tenant, company string) (func() error, error) {
-	ids := []string{company}
-	if _, err := tx.Get(s.companyListRef(t)); notFound(err) {
-		docs, err := tx.Documents(QueryCompaniesByMST.On(s.tenantRef(t))).GetAll()
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range docs {
-			ids = append(ids, d.Ref.ID)
-		}
-	} else if err != nil {
-		return nil, err
-	}
-	return func() error { return tx.Set(s.companyListRef(t), listed(ids...), firestore.MergeAll) }, nil
-}
-
-// listCompanies puts companies on their tenant's list (idempotent).
-func (s *Store) listCompanies(ctx context.Context, op string, t hoadon.Tenant, companies ...string) error {
-	if len(companies) == 0 {
+// listCompanies puts companies on their tenant's list (idempotent); seeded
+// marks the list as holding every summary written before it (Companies).
+func (s *Store) listCompanies(ctx context.Context, op string, t hoadon.Tenant, seeded bool, companies ...string) error {
+	f := listed(companies...)
+	if seeded {
+		f["seeded"] = true
+	} else if len(companies) == 0 {
 		return nil
 	}
-	_, err := s.companyListRef(t).Set(ctx, listed(companies...), firestore.MergeAll)
+	_, err := s.companyListRef(t).Set(ctx, f, firestore.MergeAll)
 	return gcp.Classify(op, err)
 }
 
@@ -261,11 +245,9 @@ func (s *Store) noteRecent(ctx context.Context, op string, t hoadon.Tenant, comp
 			f["recent"] = firestore.Delete
 		}
 		if !snaps[0].Exists() { // a new company of the tenant: on its list, in the same commit
-			list, err := s.listInTx(tx, t, company)
-			if err != nil {
-				return err
-			}
-			if err := list(); err != nil {
+			// A blind write: the transaction does not read the list, so the
+			// first imports of many companies at once do not queue on it.
+			if err := tx.Set(s.companyListRef(t), listed(company), firestore.MergeAll); err != nil {
 				return err
 			}
 		}
@@ -304,14 +286,7 @@ func (s *Store) NoteSchedule(ctx context.Context, t hoadon.Tenant, company, id s
 	}
 	// A company may be scheduled before its first import: a schedule's
 	// creation is rare, so it lists the company every time.
-	err := s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		list, err := s.listInTx(tx, t.OrDefault(), company)
-		if err != nil {
-			return err
-		}
-		return list()
-	})
-	return gcp.Classify("store.NoteSchedule", err)
+	return s.listCompanies(ctx, "store.NoteSchedule", t.OrDefault(), false, company)
 }
 
 // NoteMonths copies the cells of some months of a company (every flow)
@@ -373,16 +348,21 @@ func (s *Store) CompanySummary(ctx context.Context, t hoadon.Tenant, company str
 const MaxCompanies = 1000
 
 // Companies reads the summaries of a tenant's companies by tax code, at
-// most MaxCompanies: the tenant's list, then the summaries by key. A
-// tenant whose list was never written (data from before the list: run
-// hoadon migrate) is read with the bounded summaries query instead.
+// most MaxCompanies: the tenant's list, then the summaries by key. Until
+// the list is seeded with the summaries written before lists existed, the
+// bounded summaries query answers, and its companies seed the list (once
+// per tenant: a failure to seed costs the next read the query again).
 func (s *Store) Companies(ctx context.Context, t hoadon.Tenant) ([]CompanySummary, error) {
-	ids, ok, err := s.companyIDs(ctx, t)
+	ids, seeded, err := s.companyIDs(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return s.companiesByQuery(ctx, t, MaxCompanies)
+	if !seeded {
+		all, err := s.companiesByQuery(ctx, t, MaxCompanies)
+		if err == nil {
+			_ = s.listCompanies(ctx, "store.Companies", t, true, mstsOf(all)...)
+		}
+		return all, err
 	}
 	refs := make([]*firestore.DocumentRef, len(ids))
 	for i, id := range ids {
@@ -406,9 +386,21 @@ func (s *Store) Companies(ctx context.Context, t hoadon.Tenant) ([]CompanySummar
 	return out, nil
 }
 
+// mstsOf are the valid tax codes of summaries.
+func mstsOf(cs []CompanySummary) []string {
+	ids := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if hoadon.ValidateMST(c.MST) == nil {
+			ids = append(ids, c.MST)
+		}
+	}
+	return ids
+}
+
 // companyIDs reads the tenant's list of companies, sorted, at most
-// MaxCompanies; ok is false when the tenant has no list.
-func (s *Store) companyIDs(ctx context.Context, t hoadon.Tenant) (ids []string, ok bool, err error) {
+// MaxCompanies; seeded is false when the tenant has no list or one that
+// may miss summaries written before it.
+func (s *Store) companyIDs(ctx context.Context, t hoadon.Tenant) (ids []string, seeded bool, err error) {
 	snap, err := s.companyListRef(t).Get(ctx)
 	if notFound(err) {
 		return nil, false, nil
@@ -417,7 +409,8 @@ func (s *Store) companyIDs(ctx context.Context, t hoadon.Tenant) (ids []string, 
 		return nil, false, gcp.Classify("store.Companies", err)
 	}
 	var l struct {
-		IDs []string `firestore:"company_ids"`
+		IDs    []string `firestore:"company_ids"`
+		Seeded bool     `firestore:"seeded"`
 	}
 	if err := snap.DataTo(&l); err != nil {
 		return nil, false, gcp.Classify("store.Companies", err)
@@ -429,7 +422,7 @@ func (s *Store) companyIDs(ctx context.Context, t hoadon.Tenant) (ids []string, 
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	return ids[:min(len(ids), MaxCompanies)], true, nil
+	return ids[:min(len(ids), MaxCompanies)], l.Seeded, nil
 }
 
 // companiesByQuery reads the summaries with one query, bounded by limit
@@ -485,15 +478,10 @@ func (s *Store) ListAllCompanies(ctx context.Context, dryRun bool) (int, error) 
 		if err != nil {
 			return n, err
 		}
-		ids := make([]string, 0, len(cs))
-		for _, c := range cs {
-			if hoadon.ValidateMST(c.MST) == nil {
-				ids = append(ids, c.MST)
-			}
-		}
+		ids := mstsOf(cs)
 		n += len(ids)
 		if !dryRun {
-			if err := s.listCompanies(ctx, "store.ListAllCompanies", t, ids...); err != nil {
+			if err := s.listCompanies(ctx, "store.ListAllCompanies", t, true, ids...); err != nil {
 				return n, err
 			}
 		}

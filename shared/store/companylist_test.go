@@ -23,9 +23,9 @@ func msts(cs []store.CompanySummary) []string {
 
 // TestCompanyList: the companies page reads the tenant's list and the
 // summaries by key. A summary from before the list (no list at all) still
-// reads, by the query; the tenant's first list takes the summaries already
-// there; a schedule lists its company; hoadon migrate (ListAllCompanies)
-// repairs a list that misses a summary, again and again without change; a
+// reads, by the query, which seeds the list with the summaries already
+// there; a first import and a schedule list their company; hoadon migrate
+// (ListAllCompanies) repairs a list that misses a summary, again and again without change; a
 // hostile list entry is never read as a path.
 func TestCompanyList(t *testing.T) {
 	fsc := firestoretest.Client(t)
@@ -42,30 +42,51 @@ func TestCompanyList(t *testing.T) {
 	}
 
 	// Data from before the list: a summary written by a login, no list.
+	// A first import of another tenant lists it, unseeded: its page still
+	// asks the query.
+	imp0 := hoadon.Import{ID: "o1", Tenant: other, Params: params("2026-01-01", "2026-01-31"), State: hoadon.ImportPending, CreatedAt: time.Now()}
+	if err := s.NoteImport(ctx, imp0, hoadon.Counts{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Companies(ctx, other); err != nil || !slices.Equal(msts(got), []string{company}) {
+		t.Fatalf("the other tenant's companies = %v, %v", msts(got), err)
+	}
 	if err := s.NoteLogin(ctx, hoadon.DefaultTenant, old, nil); err != nil {
 		t.Fatal(err)
 	}
 	companies(old)
-	// A first import lists its company, in the summary's transaction, and
-	// the tenant's first list keeps the older summary.
+	ids := func() []any {
+		t.Helper()
+		snap, err := list.Get(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := snap.Data()["company_ids"].([]any)
+		return v
+	}
+	// That first page, answered by the query, seeded the list.
+	if got := ids(); len(got) != 1 || got[0] != old {
+		t.Fatalf("the list after the first page = %v; want [%s]", got, old)
+	}
+	// A first import lists its company, in the summary's transaction.
 	imp := hoadon.Import{ID: "i1", Params: params("2026-01-01", "2026-01-31"), State: hoadon.ImportPending, CreatedAt: time.Now()}
 	if err := s.NoteImport(ctx, imp, hoadon.Counts{}); err != nil {
 		t.Fatal(err)
 	}
-	if snap, err := list.Get(ctx); err != nil || len(snap.Data()["company_ids"].([]any)) != 2 {
-		t.Fatalf("the list after the first import: %v, %v", snap, err)
+	if got := ids(); len(got) != 2 {
+		t.Fatalf("the list after the first import = %v; want both", got)
 	}
 	companies(old, company)
 	if err := s.NoteSchedule(ctx, hoadon.DefaultTenant, scheduled, "s1", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	companies(old, scheduled, company)
-	if got, err := s.Companies(ctx, other); err != nil || len(got) != 0 {
-		t.Fatalf("another tenant's companies = %v, %v; want none", msts(got), err)
+	if got, err := s.Companies(ctx, other); err != nil || !slices.Equal(msts(got), []string{company}) {
+		t.Fatalf("the other tenant's companies = %v, %v; want its own only", msts(got), err)
 	}
 
-	// A list that misses a summary: migrate puts it back.
-	if _, err := list.Set(ctx, map[string]any{"company_ids": []any{company}}); err != nil {
+	// A seeded list that misses a summary: migrate puts it back.
+	if _, err := list.Set(ctx, map[string]any{"company_ids": []any{company}, "seeded": true}); err != nil {
 		t.Fatal(err)
 	}
 	companies(company)
