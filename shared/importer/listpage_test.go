@@ -125,6 +125,19 @@ func TestDiscoveryStormLowersRateAndRecovers(t *testing.T) {
 // manual clock; it raises the rate every 2 successes.
 func throttledService(t *testing.T) (*Service, *store.Store, *queue.Queues, *throttle.ManualClock) {
 	t.Helper()
+	qs := testQueues(t)
+	st := store.New(firestoretest.Client(t))
+	tc := throttle.DefaultConfig()
+	tc.RaiseEvery = 2
+	ctl := throttle.New(qs, st, tc)
+	clock := throttle.NewManualClock(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	ctl.SetClock(clock)
+	return &Service{Deps: Deps{Throttle: ctl, Log: slog.New(slog.DiscardHandler), Now: time.Now}}, st, qs, clock
+}
+
+// testQueues are company queues on a Cloud Tasks emulator of the test's own.
+func testQueues(t *testing.T) *queue.Queues {
+	t.Helper()
 	tasks, err := tasksemu.Start(tasksemu.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -137,14 +150,7 @@ func throttledService(t *testing.T) (*Service, *store.Store, *queue.Queues, *thr
 	t.Cleanup(func() { c.Close() })
 	qc := queue.DefaultConfig()
 	qc.Project, qc.Location = "p", "l"
-	qs := queue.New(c, qc)
-	st := store.New(firestoretest.Client(t))
-	tc := throttle.DefaultConfig()
-	tc.RaiseEvery = 2
-	ctl := throttle.New(qs, st, tc)
-	clock := throttle.NewManualClock(time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
-	ctl.SetClock(clock)
-	return &Service{Deps: Deps{Throttle: ctl, Log: slog.New(slog.DiscardHandler), Now: time.Now}}, st, qs, clock
+	return queue.New(c, qc)
 }
 
 func storedRate(t *testing.T, st *store.Store, mst string) float64 {

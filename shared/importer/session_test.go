@@ -7,14 +7,11 @@ import (
 	"testing"
 	"time"
 
-	tasksemu "github.com/hoadon/hoadon/emulators/cloudtasks"
 	"github.com/hoadon/hoadon/emulators/firestore/firestoretest"
 	gdtsim "github.com/hoadon/hoadon/emulators/gdt"
 	"github.com/hoadon/hoadon/shared/captcha"
-	"github.com/hoadon/hoadon/shared/gcp"
 	"github.com/hoadon/hoadon/shared/gdt"
 	"github.com/hoadon/hoadon/shared/hoadon"
-	"github.com/hoadon/hoadon/shared/queue"
 	"github.com/hoadon/hoadon/shared/secret"
 	"github.com/hoadon/hoadon/shared/store"
 	"github.com/hoadon/hoadon/shared/throttle"
@@ -89,20 +86,8 @@ func importOfSimulated(t *testing.T, st *store.Store, opts gdtsim.Options) (*Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks, err := tasksemu.Start(tasksemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tasks.Close() })
-	tc, err := gcp.Tasks(context.Background(), tasks.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tc.Close() })
-	qc := queue.DefaultConfig()
-	qc.Project, qc.Location = "p", "l"
 	s := New(Deps{Store: st, Box: box, Portal: portal, Solver: captcha.NewTable(), Instance: "test", Log: slog.New(slog.DiscardHandler),
-		Throttle: throttle.New(queue.New(tc, qc), st, throttle.DefaultConfig())})
+		Throttle: throttle.New(testQueues(t), st, throttle.DefaultConfig())})
 	imp := hoadon.Import{ID: "imp-" + co.MST, Tenant: "acme", State: hoadon.ImportRunning, CreatedAt: time.Now(),
 		Params: hoadon.ImportParams{CompanyID: co.MST, From: "2026-09-01", To: "2026-09-30"}}
 	login := store.Login{Username: co.MST, SealedPassword: box.Seal([]byte(co.Password), store.CredentialsLabel(imp.Tenant, co.MST)),
