@@ -88,6 +88,7 @@ var apiPermissions = map[string][]string{
 	"(cloud.google.com/go/firestore.Query).OrderBy":               nil,
 	"(cloud.google.com/go/firestore.Query).Select":                nil,
 	"(cloud.google.com/go/firestore.Query).Where":                 nil,
+	"cloud.google.com/go/firestore.ArrayUnion":                    nil,
 	"cloud.google.com/go/firestore.Increment":                     nil,
 	"cloud.google.com/go/firestore.MaxAttempts":                   nil,
 	"cloud.google.com/go/firestore.NewClient":                     nil,
