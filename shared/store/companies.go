@@ -23,9 +23,9 @@ import (
 // company_ids), gains a company where its summary is first written (a
 // blind write in that transaction: many first imports at once do not
 // queue on the list), so the companies page reads the list and the
-// summaries by key (Companies)
-// and the company page its summary and its month cells by key: no query,
-// whose cost in the Firestore emulator grows with the whole database.
+// summaries by key (Companies) and the company page its summary and its
+// month cells by key: no query, whose cost in the Firestore emulator grows
+// with the whole database.
 
 // Login health of a company, from its last login.
 const (
@@ -121,10 +121,14 @@ func listed(companies ...string) map[string]any {
 // listCompanies puts companies on their tenant's list (idempotent); seeded
 // marks the list as holding every summary written before it (Companies).
 func (s *Store) listCompanies(ctx context.Context, op string, t hoadon.Tenant, seeded bool, companies ...string) error {
-	f := listed(companies...)
+	f := map[string]any{}
+	if len(companies) > 0 {
+		f = listed(companies...)
+	}
 	if seeded {
 		f["seeded"] = true
-	} else if len(companies) == 0 {
+	}
+	if len(f) == 0 {
 		return nil
 	}
 	_, err := s.companyListRef(t).Set(ctx, f, firestore.MergeAll)
@@ -192,9 +196,9 @@ func lastImportFields(last RecentImport) map[string]any {
 }
 
 // NoteImport records an import of a company (its name too, when given) in
-// its summary's recent imports, with its counts once it ended: one
-// transaction reading and writing the summary, run where an import starts
-// and ends, never per invoice.
+// its recent imports, with its counts once it ended: one transaction
+// reading and writing the summary and its recent imports, run where an
+// import starts and ends, never per invoice.
 func (s *Store) NoteImport(ctx context.Context, imp hoadon.Import, counts hoadon.Counts) error {
 	return s.noteRecent(ctx, "store.NoteImport", imp.Tenant.OrDefault(), imp.Params.CompanyID, imp.Params.CompanyName,
 		[]RecentImport{RecentOf(imp, counts)})
@@ -351,7 +355,9 @@ const MaxCompanies = 1000
 // most MaxCompanies: the tenant's list, then the summaries by key. Until
 // the list is seeded with the summaries written before lists existed, the
 // bounded summaries query answers, and its companies seed the list (once
-// per tenant: a failure to seed costs the next read the query again).
+// per tenant: a failure to seed costs the next read the query again). An
+// answer cut at MaxCompanies may miss summaries, so it seeds nothing: such
+// a tenant's list is seeded by hoadon migrate, which reads them all.
 func (s *Store) Companies(ctx context.Context, t hoadon.Tenant) ([]CompanySummary, error) {
 	ids, seeded, err := s.companyIDs(ctx, t)
 	if err != nil {
@@ -359,7 +365,7 @@ func (s *Store) Companies(ctx context.Context, t hoadon.Tenant) ([]CompanySummar
 	}
 	if !seeded {
 		all, err := s.companiesByQuery(ctx, t, MaxCompanies)
-		if err == nil {
+		if err == nil && len(all) < MaxCompanies {
 			_ = s.listCompanies(ctx, "store.Companies", t, true, mstsOf(all)...)
 		}
 		return all, err

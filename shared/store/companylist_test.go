@@ -146,3 +146,17 @@ func TestRecentImportsMove(t *testing.T) {
 		t.Errorf("companies = %+v, %v: want the summary without its import history", all, err)
 	}
 }
+
+// TestEmptyTenantList: a tenant with no company reads an empty page, and
+// migrate seeds its (empty) list without error; the page stays empty.
+func TestEmptyTenantList(t *testing.T) {
+	s, ctx := store.New(firestoretest.Client(t)), context.Background()
+	for _, step := range []string{"before migrate", "after migrate"} {
+		if got, err := s.Companies(ctx, hoadon.DefaultTenant); err != nil || len(got) != 0 {
+			t.Fatalf("companies %s = %v, %v; want none", step, msts(got), err)
+		}
+		if n, err := s.ListAllCompanies(ctx, false); err != nil || n != 0 {
+			t.Fatalf("migrate = %d, %v; want 0", n, err)
+		}
+	}
+}
